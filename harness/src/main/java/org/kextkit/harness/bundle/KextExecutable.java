@@ -1,0 +1,160 @@
+package org.kextkit.harness.bundle;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Hold a kext's executable: the jar at {@code Contents/MacOS/<CFBundleExecutable>}, read once into
+ * memory so that validation, the link check and the class loader all work from the same bytes.
+ *
+ * <p>Only {@code .class} entries and the manifest are kept. Reading is bounded: at most
+ * {@link #MAX_ENTRIES} entries and {@link #MAX_TOTAL_BYTES} uncompressed bytes, so a hostile jar
+ * cannot exhaust the kernel's memory.
+ */
+public final class KextExecutable {
+    /** The largest number of entries a kext jar may have. */
+    public static final int MAX_ENTRIES = 65_536;
+    /** The largest total uncompressed size of a kext jar's classes. */
+    public static final long MAX_TOTAL_BYTES = 256L * 1024 * 1024;
+
+    private final Path path;
+    private final long fileSize;
+    private final Map<String, byte[]> classes;
+    private final String moduleClass;
+    private final byte[] digestSource;
+
+    private KextExecutable(Path path, long fileSize, Map<String, byte[]> classes, String moduleClass, byte[] raw) {
+        this.path = path;
+        this.fileSize = fileSize;
+        this.classes = classes;
+        this.moduleClass = moduleClass;
+        this.digestSource = raw;
+    }
+
+    /**
+     * Read a kext executable.
+     *
+     * @throws KextExecutableException if the file is missing, unreadable, not a jar, or over the limits
+     */
+    public static KextExecutable read(Path path) throws KextExecutableException {
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new KextExecutableException(path, "can't be read (" + e.getMessage() + ")");
+        }
+        return fromBytes(path, raw);
+    }
+
+    /** Read a kext executable from bytes already in memory; {@code path} is used in messages. */
+    public static KextExecutable fromBytes(Path path, byte[] raw) throws KextExecutableException {
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        Manifest manifest = null;
+        int entries = 0;
+        long total = 0;
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(raw))) {
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                if (++entries > MAX_ENTRIES) {
+                    throw new KextExecutableException(path, "has more than " + MAX_ENTRIES + " entries");
+                }
+                String name = entry.getName();
+                boolean isClass = name.endsWith(".class") && !entry.isDirectory() && !name.startsWith("META-INF/");
+                boolean isManifest = JarFile.MANIFEST_NAME.equalsIgnoreCase(name);
+                if (!isClass && !isManifest) {
+                    continue;
+                }
+                byte[] bytes = readBounded(zip, MAX_TOTAL_BYTES - total, path);
+                total += bytes.length;
+                if (isManifest) {
+                    manifest = new Manifest(new ByteArrayInputStream(bytes));
+                } else {
+                    String className = name.substring(0, name.length() - ".class".length()).replace('/', '.');
+                    if (!className.equals("module-info")) {
+                        classes.put(className, bytes);
+                    }
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new KextExecutableException(path, "is not a valid jar (" + e.getMessage() + ")");
+        }
+        if (entries == 0) {
+            throw new KextExecutableException(path, "is not a valid jar (no entries)");
+        }
+        String moduleClass = null;
+        if (manifest != null) {
+            moduleClass = manifest.getMainAttributes().getValue(new Attributes.Name(KextBundle.MODULE_CLASS_ATTRIBUTE));
+            if (moduleClass != null) {
+                moduleClass = moduleClass.trim();
+            }
+        }
+        return new KextExecutable(path, raw.length, Collections.unmodifiableMap(classes), moduleClass, raw);
+    }
+
+    private static byte[] readBounded(InputStream in, long budget, Path path) throws IOException, KextExecutableException {
+        byte[] buffer = new byte[8192];
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int n;
+        long read = 0;
+        while ((n = in.read(buffer)) > 0) {
+            read += n;
+            if (read > budget) {
+                throw new KextExecutableException(path, "expands to more than " + MAX_TOTAL_BYTES + " bytes");
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    /** Return the jar's path. */
+    public Path path() {
+        return path;
+    }
+
+    /** Return the jar's size on disk in bytes. */
+    public long fileSize() {
+        return fileSize;
+    }
+
+    /** Return the binary names ({@code com.example.Foo$Bar}) of the classes in the jar. */
+    public Set<String> classNames() {
+        return classes.keySet();
+    }
+
+    /** Return a class's bytes, or {@code null} if the jar has no such class. */
+    public byte[] classBytes(String binaryName) {
+        return classes.get(binaryName);
+    }
+
+    /** Return true if the jar defines at least one class: the Java form of having {@code kmod_info}. */
+    public boolean hasKernelCode() {
+        return !classes.isEmpty();
+    }
+
+    /** Return the {@code Kext-Module-Class} manifest attribute, or {@code null} if absent. */
+    public String moduleClass() {
+        return moduleClass;
+    }
+
+    /** Return the raw jar bytes (for the executable's UUID). */
+    public byte[] rawBytes() {
+        return digestSource.clone();
+    }
+
+    /** Return a name-based UUID of the jar bytes, upper case, as kextstat prints a Mach-O UUID. */
+    public String uuid() {
+        return java.util.UUID.nameUUIDFromBytes(digestSource).toString().toUpperCase(java.util.Locale.ROOT);
+    }
+}
