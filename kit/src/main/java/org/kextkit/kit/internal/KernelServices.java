@@ -14,4 +14,15 @@ public interface KernelServices {
      * @param message the formatted message, without a trailing newline
      */
     void log(Class<?> caller, String function, String message);
+
+    /**
+     * Count one more live instance of {@code type} (an {@code OSObject} subclass), as
+     * {@code OSMetaClass::instanceConstructed} does.
+     */
+    default void instanceConstructed(Class<?> type) {
+    }
+
+    /** Count one instance of {@code type} less, as {@code OSMetaClass::instanceDestructed} does. */
+    default void instanceDestructed(Class<?> type) {
+    }
 }
