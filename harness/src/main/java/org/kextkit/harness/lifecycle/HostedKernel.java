@@ -1,0 +1,543 @@
+package org.kextkit.harness.lifecycle;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.kextkit.harness.bundle.KextBundle;
+import org.kextkit.harness.bundle.KextExecutable;
+import org.kextkit.harness.bundle.KextExecutableException;
+import org.kextkit.harness.diagnostics.DiagnosticGroup;
+import org.kextkit.harness.link.ClassIndex;
+import org.kextkit.harness.link.KextClassLoader;
+import org.kextkit.harness.link.KextLinker;
+import org.kextkit.harness.link.LinkResult;
+import org.kextkit.harness.link.LinkedLibrary;
+import org.kextkit.harness.repository.KextRepository;
+import org.kextkit.harness.resolve.DependencyResolver;
+import org.kextkit.harness.resolve.LoadedKextLookup;
+import org.kextkit.harness.resolve.Resolution;
+import org.kextkit.kit.internal.KernelRuntime;
+import org.kextkit.kit.internal.KernelServices;
+import org.kextkit.kit.libkern.KernReturn;
+import org.kextkit.kit.libkern.KextModule;
+
+/**
+ * Run one hosted kernel: the set of loaded kexts, their load tags and references, and the load,
+ * start, stop and unload sequence of XNU's {@code OSKext}.
+ *
+ * <p>Loading resolves the kext's libraries, links every kext of the load list that is not loaded yet
+ * (dependencies first), and starts each; if anything fails, the kexts this request loaded are
+ * unloaded again, so a failed load never changes what was loaded before. Unloading is refused while
+ * other kexts link against the kext or while instances of its classes are alive, with the kernel's
+ * wording. All state changes are serialised on the kernel object.
+ */
+public final class HostedKernel implements AutoCloseable {
+    /** Where the first kext is mapped: the unslid kext region of an x86_64 kernel. */
+    private static final long KEXT_BASE_ADDRESS = 0xffffff7f80a00000L;
+    private static final long PAGE = 0x1000;
+
+    private final KernelSettings settings;
+    private final KernelLog log;
+    private final KextRepository repository;
+    private final MetaClassRegistry metaClasses = new MetaClassRegistry();
+    private final Map<String, LoadedKext> loadedById = new LinkedHashMap<>();
+    private final Map<KextBundle, LoadedKext> loadedByBundle = new HashMap<>();
+    private int nextTag = 1;
+    private long nextAddress = KEXT_BASE_ADDRESS;
+    private boolean shutDown;
+
+    private HostedKernel(KernelSettings settings, KextRepository repository) {
+        this.settings = settings;
+        this.log = new KernelLog(settings.logCapacity());
+        this.repository = repository;
+    }
+
+    /**
+     * Boot a kernel: its KPI pseudo-kexts are loaded and started, with the first load tags, and
+     * {@code repository} is the set of kexts it knows.
+     */
+    public static HostedKernel boot(KernelSettings settings, KextRepository repository) {
+        HostedKernel kernel = new HostedKernel(settings, repository);
+        kernel.loadKernelComponents();
+        return kernel;
+    }
+
+    private synchronized void loadKernelComponents() {
+        log.kernel("Darwin Kernel Version " + settings.kernelVersion() + " (kextkit hosted kernel, " + settings.arch()
+                + (settings.safeBoot() ? ", safe boot" : "") + ")");
+        List<KextBundle> components = new ArrayList<>();
+        for (KextBundle bundle : repository.all()) {
+            // com.apple.kernel is the kernel itself (tag 0); the legacy com.apple.kernel.* ids exist
+            // only on 32-bit kernels, so a 64-bit kernel knows but never loads them.
+            if (bundle.isKernelComponent() && bundle.identifier() != null && bundle.identifier().startsWith("com.apple.kpi.")) {
+                components.add(bundle);
+            }
+        }
+        components.sort(Comparator.comparing(KextBundle::identifier));
+        for (KextBundle component : components) {
+            LoadedKext kext = new LoadedKext(this, component, nextTag++, 0, 0, pseudoUuid(component), List.of(), null);
+            kext.started(null);
+            register(kext);
+        }
+    }
+
+    private static String pseudoUuid(KextBundle bundle) {
+        return UUID.nameUUIDFromBytes((bundle.identifier() + "/" + bundle.versionString()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString().toUpperCase(Locale.ROOT);
+    }
+
+    /** Return the settings this kernel booted with. */
+    public KernelSettings settings() {
+        return settings;
+    }
+
+    /** Return the kernel log. */
+    public KernelLog log() {
+        return log;
+    }
+
+    /** Return the kexts this kernel knows. */
+    public KextRepository repository() {
+        return repository;
+    }
+
+    /** Return the live-instance counts of the kexts' classes. */
+    public MetaClassRegistry metaClasses() {
+        return metaClasses;
+    }
+
+    /** Return the loaded kexts in load-tag order, kernel components included. */
+    public synchronized List<LoadedKext> loadedKexts() {
+        List<LoadedKext> all = new ArrayList<>(loadedById.values());
+        all.sort(Comparator.comparingInt(LoadedKext::tag));
+        return all;
+    }
+
+    /** Return the loaded kext with {@code bundleId}, if any. */
+    public synchronized Optional<LoadedKext> loadedKext(String bundleId) {
+        return Optional.ofNullable(loadedById.get(bundleId));
+    }
+
+    /** Return a view of what is loaded, for the resolver. */
+    public LoadedKextLookup loadedLookup() {
+        return bundleId -> {
+            synchronized (HostedKernel.this) {
+                LoadedKext kext = loadedById.get(bundleId);
+                return kext == null ? null : kext.bundle();
+            }
+        };
+    }
+
+    synchronized int linkedDependentsOf(LoadedKext kext) {
+        int count = 0;
+        for (LoadedKext other : loadedById.values()) {
+            if (other.linkedAgainst().contains(kext)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Load one kext with its libraries. */
+    public LoadReport load(KextBundle kext) {
+        return loadAll(List.of(kext)).get(0);
+    }
+
+    /**
+     * Load several kexts, each with its libraries, in the order given; one kext's failure does not
+     * stop the others.
+     */
+    public synchronized List<LoadReport> loadAll(List<KextBundle> kexts) {
+        ensureRunning();
+        DependencyResolver resolver = new DependencyResolver(repository, loadedLookup());
+        ClassIndex classIndex = new ClassIndex(repository);
+        List<LoadReport> reports = new ArrayList<>(kexts.size());
+        for (KextBundle kext : kexts) {
+            reports.add(loadOne(kext, resolver, classIndex));
+        }
+        return reports;
+    }
+
+    private LoadReport loadOne(KextBundle root, DependencyResolver resolver, ClassIndex classIndex) {
+        String name = root.displayName();
+        LoadedKext already = root.identifier() == null ? null : loadedById.get(root.identifier());
+        if (already != null) {
+            return alreadyLoaded(root, already);
+        }
+        if (root.diagnostics().has(DiagnosticGroup.VALIDATION)) {
+            return failed(root, KextReturn.VALIDATION, List.of(root.path() + " is invalid; can't load."));
+        }
+        if (settings.safeBoot() && !isLoadableInSafeBoot(root)) {
+            log.kernel("Can't load kext " + name + " - not loadable during safe boot.");
+            return failed(root, KextReturn.BOOT_LEVEL, List.of("Can't load kext " + name + " - not loadable during safe boot."));
+        }
+        Resolution resolution = resolver.resolve(root);
+        if (!resolution.isResolved()) {
+            List<String> messages = new ArrayList<>(resolution.logLines());
+            log.kernel("Can't load kext " + name + " - failed to resolve library dependencies.");
+            return failed(root, KextReturn.DEPENDENCIES, messages);
+        }
+        List<LoadedKext> loadedNow = new ArrayList<>();
+        for (KextBundle bundle : resolution.loadList()) {
+            if (bundle.isKernelComponent() || isLoaded(bundle)) {
+                continue;
+            }
+            if (bundle.identifier() != null && loadedById.containsKey(bundle.identifier())) {
+                rollBack(loadedNow);
+                String line = "Can't load " + bundle.path() + " - a different version is already loaded.";
+                return failed(root, KextReturn.LOADED_VERSION_DIFFERS, List.of(line));
+            }
+            if (!bundle.declaresExecutable()) {
+                // A codeless kext only registers (and, later, sends personalities): no tag, no row.
+                continue;
+            }
+            StepResult step = linkAndStart(bundle, resolution, classIndex);
+            if (step.kext == null) {
+                rollBack(loadedNow);
+                if (bundle != root) {
+                    List<String> messages = new ArrayList<>(step.messages);
+                    messages.add("Dependency " + bundle.identifier() + " of kext " + name + " failed to load.");
+                    return failed(root, KextReturn.DEPENDENCY_LOAD_ERROR, messages);
+                }
+                return failed(root, step.result, step.messages);
+            }
+            loadedNow.add(step.kext);
+        }
+        log.kernel("Kext " + name + " loaded.");
+        return new LoadReport(root, LoadReport.Status.LOADED, KextReturn.SUCCESS, List.of());
+    }
+
+    private LoadReport alreadyLoaded(KextBundle root, LoadedKext loaded) {
+        boolean sameVersion = loaded.bundle().version().equals(root.version());
+        boolean sameExecutable = loaded.bundle() == root || sameUuid(loaded, root);
+        if (sameVersion && sameExecutable) {
+            return new LoadReport(root, LoadReport.Status.ALREADY_LOADED, KextReturn.SUCCESS, List.of());
+        }
+        String what = sameVersion ? "UUID" : "version";
+        return failed(root, KextReturn.LOADED_VERSION_DIFFERS,
+                List.of("Can't load " + root.path() + " - a different " + what + " is already loaded."));
+    }
+
+    private static boolean sameUuid(LoadedKext loaded, KextBundle candidate) {
+        if (!candidate.declaresExecutable()) {
+            return loaded.uuid() == null;
+        }
+        try {
+            return KextExecutable.read(candidate.executablePath()).uuid().equals(loaded.uuid());
+        } catch (KextExecutableException e) {
+            return false;
+        }
+    }
+
+    private boolean isLoaded(KextBundle bundle) {
+        return loadedByBundle.containsKey(bundle);
+    }
+
+    private static boolean isLoadableInSafeBoot(KextBundle kext) {
+        String required = kext.osBundleRequired();
+        return required != null && !required.equals("DriverKit");
+    }
+
+    private record StepResult(LoadedKext kext, KextReturn result, List<String> messages) {
+    }
+
+    private StepResult linkAndStart(KextBundle bundle, Resolution resolution, ClassIndex classIndex) {
+        String name = bundle.displayName();
+        KextExecutable executable;
+        try {
+            executable = KextExecutable.read(bundle.executablePath());
+        } catch (KextExecutableException e) {
+            return new StepResult(null, KextReturn.VALIDATION, List.of(e.getMessage()));
+        }
+        List<LinkedLibrary> libraries = new ArrayList<>();
+        List<LoadedKext> linkedAgainst = new ArrayList<>();
+        for (KextBundle dependency : resolution.linkDependencies(bundle)) {
+            LoadedKext loadedDependency = loadedByBundle.get(dependency);
+            if (loadedDependency == null) {
+                return new StepResult(null, KextReturn.DEPENDENCY_LOAD_ERROR,
+                        List.of("Kext " + name + " - library kext " + dependency.identifier() + " is not loaded."));
+            }
+            linkedAgainst.add(loadedDependency);
+            libraries.add(new LinkedLibrary(dependency, loadedDependency.classLoader()));
+        }
+        KextServices services = new KextServices(bundle.identifier());
+        LinkResult link = new KextLinker(classIndex).link(bundle, executable, libraries, services);
+        if (!link.isLinked()) {
+            List<String> messages = new ArrayList<>(link.messages());
+            log.kernel("Kext " + name + " - link failed: " + messages.size() + " unresolved reference(s).");
+            return new StepResult(null, KextReturn.LINK_ERROR, messages);
+        }
+        long size = bundle.isInterface() ? 0 : Math.max(PAGE, (executable.fileSize() + PAGE - 1) / PAGE * PAGE);
+        long address = bundle.isInterface() ? 0 : nextAddress;
+        nextAddress += size;
+        LoadedKext kext = new LoadedKext(this, bundle, nextTag++, address, size, executable.uuid(), linkedAgainst, link.classLoader());
+        register(kext);
+        String failure = start(kext, executable.moduleClass());
+        if (failure != null) {
+            unregister(kext);
+            return new StepResult(null, KextReturn.START_STOP_ERROR, List.of(failure));
+        }
+        return new StepResult(kext, KextReturn.SUCCESS, List.of());
+    }
+
+    /** Run the kext's start routine; return null on success or the failure line. */
+    private String start(LoadedKext kext, String moduleClass) {
+        String name = kext.name();
+        KextModule module = null;
+        int result;
+        try (KernelRuntime.Scope ignored = KernelRuntime.enter(new KextServices(name))) {
+            if (moduleClass != null) {
+                Class<?> type = Class.forName(moduleClass, true, kext.classLoader());
+                if (!KextModule.class.isAssignableFrom(type)) {
+                    return failStart(name, "its Kext-Module-Class " + moduleClass + " does not implement " + KextModule.class.getName());
+                }
+                module = (KextModule) type.getDeclaredConstructor().newInstance();
+                result = module.start(kext, null);
+            } else {
+                result = KernReturn.KERN_SUCCESS;
+            }
+        } catch (Throwable t) {
+            return failStart(name, "its start routine threw " + describe(unwrap(t)));
+        }
+        if (result != KernReturn.KERN_SUCCESS) {
+            String line = "Kext " + name + " start failed (result " + String.format(Locale.ROOT, "0x%x", result) + ").";
+            log.kernel("Kext " + name + " did not start (return code " + String.format(Locale.ROOT, "0x%x", result) + ").");
+            log.kernel(line);
+            return line;
+        }
+        kext.started(module);
+        log.kernel("Kext " + name + " is now started.");
+        return null;
+    }
+
+    private String failStart(String name, String why) {
+        String line = "Kext " + name + " start failed: " + why + ".";
+        log.kernel(line);
+        return line;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        if (t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null) {
+            return t.getCause();
+        }
+        if (t instanceof ExceptionInInitializerError && t.getCause() != null) {
+            return t.getCause();
+        }
+        return t;
+    }
+
+    /** Describe a throwable as a driver author wants it: type, message, and where in the kext. */
+    static String describe(Throwable t) {
+        StringBuilder sb = new StringBuilder(t.getClass().getName());
+        if (t.getMessage() != null) {
+            sb.append(": ").append(t.getMessage());
+        }
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (!frame.getClassName().startsWith("java.") && !frame.getClassName().startsWith("jdk.")
+                    && !frame.getClassName().startsWith("org.kextkit.harness.")) {
+                sb.append(" (at ").append(frame).append(')');
+                break;
+            }
+        }
+        return sb.toString();
+    }
+
+    private void rollBack(List<LoadedKext> loadedNow) {
+        // Apple leaves such dependencies to autounload a minute later; kextkit removes them at once
+        // so that a failed load leaves the kernel exactly as it was.
+        for (int i = loadedNow.size() - 1; i >= 0; i--) {
+            LoadedKext kext = loadedNow.get(i);
+            stopAndUnregister(kext, true);
+        }
+    }
+
+    private void register(LoadedKext kext) {
+        loadedById.put(kext.bundleId(), kext);
+        loadedByBundle.put(kext.bundle(), kext);
+    }
+
+    private void unregister(LoadedKext kext) {
+        loadedById.remove(kext.bundleId());
+        loadedByBundle.remove(kext.bundle());
+        if (kext.classLoader() != null) {
+            metaClasses.forget(kext.classLoader());
+        }
+    }
+
+    private LoadReport failed(KextBundle kext, KextReturn result, List<String> messages) {
+        return new LoadReport(kext, LoadReport.Status.FAILED, result, List.copyOf(messages));
+    }
+
+    /**
+     * Unload a kext: refused while other kexts link against it, while it has explicit references,
+     * while instances of its classes are alive, for kernel components, or if its stop routine fails.
+     */
+    public synchronized UnloadReport unload(String bundleId) {
+        ensureRunning();
+        LoadedKext kext = loadedById.get(bundleId);
+        if (kext == null) {
+            String line = "Kext " + bundleId + " not found for unload request.";
+            log.kernel(line);
+            return new UnloadReport(bundleId, KextReturn.NOT_FOUND, List.of(line));
+        }
+        if (kext.isKernelComponent()) {
+            String line = "Can't unload kext " + bundleId + "; it is a kernel component.";
+            log.kernel(line);
+            return new UnloadReport(bundleId, KextReturn.INVALID_ARGUMENT, List.of(line));
+        }
+        int refs = kext.refs();
+        if (refs > 0) {
+            String line = "Can't unload kext " + bundleId + "; outstanding references " + refs + " (linkage or tracking object).";
+            log.kernel(line);
+            return new UnloadReport(bundleId, KextReturn.IN_USE, List.of(line));
+        }
+        List<String> instances = instanceReport(kext);
+        if (!instances.isEmpty()) {
+            instances.forEach(log::kernel);
+            return new UnloadReport(bundleId, KextReturn.IN_USE, instances);
+        }
+        String stopFailure = stop(kext);
+        if (stopFailure != null) {
+            return new UnloadReport(bundleId, KextReturn.START_STOP_ERROR, List.of(stopFailure));
+        }
+        unregister(kext);
+        log.kernel("Kext " + bundleId + " unloaded.");
+        return new UnloadReport(bundleId, KextReturn.SUCCESS, List.of());
+    }
+
+    private List<String> instanceReport(LoadedKext kext) {
+        List<String> lines = new ArrayList<>();
+        if (kext.classLoader() == null) {
+            return lines;
+        }
+        Map<String, Integer> live = metaClasses.liveClassesOf(kext.classLoader());
+        if (!live.isEmpty()) {
+            lines.add("Can't unload kext " + kext.name() + "; classes have instances:");
+            live.forEach((type, count) -> lines.add("    Kext " + kext.name() + " class " + type + " has " + count
+                    + (count == 1 ? " instance." : " instances.")));
+        }
+        return lines;
+    }
+
+    /** Run the stop routine; return null on success or the failure line. */
+    private String stop(LoadedKext kext) {
+        String name = kext.name();
+        kext.stopping();
+        KextModule module = kext.module();
+        if (module == null) {
+            return null;
+        }
+        int result;
+        try (KernelRuntime.Scope ignored = KernelRuntime.enter(new KextServices(name))) {
+            result = module.stop(kext, null);
+        } catch (Throwable t) {
+            kext.started(module);
+            String line = "Kext " + name + " can't unload - its stop routine threw " + describe(unwrap(t)) + ".";
+            log.kernel(line);
+            return line;
+        }
+        if (result != KernReturn.KERN_SUCCESS) {
+            kext.started(module);
+            String code = String.format(Locale.ROOT, "0x%x", result);
+            log.kernel("Kext " + name + " did not stop (return code " + code + ").");
+            String line = "Kext " + name + " can't unload - module stop returned " + code + ".";
+            log.kernel(line);
+            return line;
+        }
+        return null;
+    }
+
+    private void stopAndUnregister(LoadedKext kext, boolean quiet) {
+        String failure = stop(kext);
+        if (failure != null && !quiet) {
+            log.kernel(failure);
+        }
+        unregister(kext);
+    }
+
+    /**
+     * Shut the kernel down: stop and unload every kext in reverse load order, whatever refuses,
+     * so that dependents stop before their libraries.
+     */
+    public synchronized void shutdown() {
+        if (shutDown) {
+            return;
+        }
+        List<LoadedKext> kexts = loadedKexts();
+        for (int i = kexts.size() - 1; i >= 0; i--) {
+            LoadedKext kext = kexts.get(i);
+            if (!kext.isKernelComponent()) {
+                stopAndUnregister(kext, false);
+                log.kernel("Kext " + kext.name() + " unloaded.");
+            }
+        }
+        shutDown = true;
+        log.kernel("Kernel shut down.");
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    private void ensureRunning() {
+        if (shutDown) {
+            throw new IllegalStateException("the hosted kernel has been shut down");
+        }
+    }
+
+    /** Route a kext's kit calls (printf, IOLog, OSObject counting) into this kernel. */
+    private final class KextServices implements KernelServices {
+        private final String bundleId;
+
+        KextServices(String bundleId) {
+            this.bundleId = bundleId;
+        }
+
+        @Override
+        public void log(Class<?> caller, String function, String message) {
+            log.append(bundleId, message);
+        }
+
+        @Override
+        public void instanceConstructed(Class<?> type) {
+            metaClasses.constructed(type);
+        }
+
+        @Override
+        public void instanceDestructed(Class<?> type) {
+            metaClasses.destructed(type);
+        }
+    }
+
+    /** Return the whole kernel log as text, one entry per line (for reports and tests). */
+    public String logText() {
+        StringWriter text = new StringWriter();
+        PrintWriter out = new PrintWriter(text);
+        for (KernelLog.Entry entry : log.entries()) {
+            out.println(entry.message());
+        }
+        out.flush();
+        return text.toString();
+    }
+
+    /** Return every loaded kext that is not a kernel component, in load order. */
+    public synchronized Collection<LoadedKext> loadedNonKernelKexts() {
+        List<LoadedKext> kexts = new ArrayList<>();
+        for (LoadedKext kext : loadedKexts()) {
+            if (!kext.isKernelComponent()) {
+                kexts.add(kext);
+            }
+        }
+        return kexts;
+    }
+}

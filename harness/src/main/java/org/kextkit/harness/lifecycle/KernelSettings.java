@@ -1,0 +1,56 @@
+package org.kextkit.harness.lifecycle;
+
+import java.util.List;
+import java.util.Objects;
+import org.kextkit.harness.version.KextVersion;
+import org.kextkit.harness.version.VersionGrammar;
+
+/**
+ * Fix the facts a hosted kernel boots with.
+ *
+ * @param kernelVersion the running kernel's Darwin version; the KPI pseudo-kexts carry it
+ * @param arch the host architecture ({@code x86_64} or {@code arm64}), used for {@code _<arch>} keys
+ * @param grammar the version grammar (modern, or pre-10.14 legacy digit limits)
+ * @param safeBoot true to boot as with {@code -x}: only kexts with {@code OSBundleRequired} load
+ * @param logCapacity how many kernel log lines to keep
+ */
+public record KernelSettings(String kernelVersion, String arch, VersionGrammar grammar, boolean safeBoot, int logCapacity) {
+    /** The Darwin release a kernel boots as unless told otherwise (macOS 26.1). */
+    public static final String DEFAULT_KERNEL_VERSION = "25.1.0";
+    /** The architecture a kernel boots as unless told otherwise. */
+    public static final String DEFAULT_ARCH = "x86_64";
+    /** The host architectures kextkit knows. */
+    public static final List<String> ARCHITECTURES = List.of("x86_64", "arm64");
+
+    /** Check the settings; the messages say which setting is wrong and what it should be. */
+    public KernelSettings {
+        Objects.requireNonNull(kernelVersion, "kernelVersion");
+        Objects.requireNonNull(arch, "arch");
+        Objects.requireNonNull(grammar, "grammar");
+        if (!KextVersion.parse(kernelVersion, grammar).isValid()) {
+            throw new IllegalArgumentException("kernel version '" + kernelVersion
+                    + "' is not a valid kext version string (expected a Darwin version such as " + DEFAULT_KERNEL_VERSION + ")");
+        }
+        if (!ARCHITECTURES.contains(arch)) {
+            throw new IllegalArgumentException("architecture '" + arch + "' is not supported (expected one of " + ARCHITECTURES + ")");
+        }
+        if (logCapacity < 1) {
+            throw new IllegalArgumentException("kernel log capacity must be at least 1, got " + logCapacity);
+        }
+    }
+
+    /** Return the settings of a default kernel: Darwin 25.1.0 on x86_64, normal boot. */
+    public static KernelSettings defaults() {
+        return new KernelSettings(DEFAULT_KERNEL_VERSION, DEFAULT_ARCH, VersionGrammar.MODERN, false, 10_000);
+    }
+
+    /** Return a copy booting in safe mode or not. */
+    public KernelSettings withSafeBoot(boolean safe) {
+        return new KernelSettings(kernelVersion, arch, grammar, safe, logCapacity);
+    }
+
+    /** Return a copy with another kernel version. */
+    public KernelSettings withKernelVersion(String version) {
+        return new KernelSettings(version, arch, grammar, safeBoot, logCapacity);
+    }
+}
