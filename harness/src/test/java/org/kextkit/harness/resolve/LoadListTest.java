@@ -1,0 +1,179 @@
+package org.kextkit.harness.resolve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.kextkit.harness.bundle.KextBundle;
+import org.kextkit.harness.repository.KextRepository;
+
+/** The load list: which kext is chosen for each library, and in which order the kexts load. */
+class LoadListTest {
+    private final Kexts kexts = new Kexts();
+    private final KextRepository repository = new KextRepository();
+    private final KextBundle libkern = repository.kernel().bundle("com.apple.kpi.libkern");
+
+    private KextBundle add(String path, String dictBody) {
+        KextBundle kext = kexts.kext(path, dictBody);
+        repository.add(kext);
+        return kext;
+    }
+
+    @Test
+    void diamondLoadsEachKextOnceDependenciesFirstInDeclarationOrder() {
+        KextBundle c = add("/L/C.kext", """
+                <key>CFBundleIdentifier</key><string>com.example.C</string>
+                <key>CFBundleVersion</key><string>1.0</string>
+                <key>OSBundleCompatibleVersion</key><string>1.0</string>
+                <key>CFBundleExecutable</key><string>C</string>
+                <key>OSBundleLibraries</key><dict><key>com.apple.kpi.libkern</key><string>8.0</string></dict>
+                """);
+        KextBundle a = add("/L/A.kext", """
+                <key>CFBundleIdentifier</key><string>com.example.A</string>
+                <key>CFBundleVersion</key><string>1.0</string>
+                <key>OSBundleCompatibleVersion</key><string>1.0</string>
+                <key>CFBundleExecutable</key><string>A</string>
+                <key>OSBundleLibraries</key><dict>
+                    <key>com.apple.kpi.libkern</key><string>8.0</string>
+                    <key>com.example.C</key><string>1.0</string>
+                </dict>
+                """);
+        KextBundle b = add("/L/B.kext", """
+                <key>CFBundleIdentifier</key><string>com.example.B</string>
+                <key>CFBundleVersion</key><string>1.0</string>
+                <key>OSBundleCompatibleVersion</key><string>1.0</string>
+                <key>CFBundleExecutable</key><string>B</string>
+                <key>OSBundleLibraries</key><dict>
+                    <key>com.example.C</key><string>1.0</string>
+                    <key>com.apple.kpi.libkern</key><string>8.0</string>
+                </dict>
+                """);
+        KextBundle root = add("/L/Root.kext", """
+                <key>CFBundleIdentifier</key><string>com.example.Root</string>
+                <key>CFBundleVersion</key><string>1.0</string>
+                <key>CFBundleExecutable</key><string>Root</string>
+                <key>OSBundleLibraries</key><dict>
+                    <key>com.example.A</key><string>1.0</string>
+                    <key>com.apple.kpi.libkern</key><string>8.0</string>
+                    <key>com.example.B</key><string>1.0</string>
+                </dict>
+                """);
+        Resolution resolution = new DependencyResolver(repository).resolve(root);
+        assertTrue(resolution.isResolved(), () -> root.diagnostics().format());
+        assertEquals(List.of(libkern, c, a, b, root), resolution.loadList());
+        assertEquals(List.of(a, libkern, b), resolution.dependencies(root));
+        assertEquals(List.of(c, libkern), resolution.dependencies(b));
+        assertEquals(List.of(), resolution.logLines());
+        assertTrue(root.diagnostics().isEmpty(), root.diagnostics().format());
+    }
+
+    @Test
+    void highestCompatibleVersionWinsNotTheHighestVersion() {
+        add("/a/Lib.kext", lib("1.0", "1.0"));
+        KextBundle v15 = add("/b/Lib.kext", lib("1.5", "1.0"));
+        add("/c/Lib.kext", lib("2.0", "2.0"));
+        KextBundle root = add("/L/Root.kext", rootNeeding("1.2"));
+        Resolution resolution = new DependencyResolver(repository).resolve(root);
+        assertEquals(List.of(libkern, v15), resolution.dependencies(root));
+    }
+
+    @Test
+    void versionTieGoesToTheLaterCreatedKext() {
+        KextBundle first = kexts.kext("/a/Lib.kext", lib("1.5", "1.0"));
+        KextBundle second = kexts.kext("/b/Lib.kext", lib("1.5", "1.0"));
+        repository.addAll(List.of(second, first));
+        KextBundle root = add("/L/Root.kext", rootNeeding("1.0"));
+        assertSame(second, new DependencyResolver(repository).resolve(root).dependencies(root).get(1));
+    }
+
+    @Test
+    void loadedKextIsPreferredOverAHigherVersionOnDisk() {
+        KextBundle loaded = kexts.kext("/loaded/Lib.kext", lib("1.0", "1.0"));
+        KextBundle newer = add("/disk/Lib.kext", lib("2.0", "1.0"));
+        KextBundle root = add("/L/Root.kext", rootNeeding("1.0"));
+        LoadedKextLookup lookup = id -> id.equals("com.example.Lib") ? loaded : null;
+        Resolution resolution = new DependencyResolver(repository, lookup).resolve(root);
+        assertTrue(resolution.isResolved());
+        assertEquals(List.of(libkern, loaded, root), resolution.loadList());
+        assertSame(newer, new DependencyResolver(repository).resolve(root).dependencies(root).get(1));
+    }
+
+    @Test
+    void kernelComponentResolvesToItselfAlone() {
+        KextBundle iokit = repository.kernel().bundle("com.apple.kpi.iokit");
+        Resolution resolution = new DependencyResolver(repository).resolve(iokit);
+        assertTrue(resolution.isResolved());
+        assertEquals(List.of(iokit), resolution.loadList());
+        assertEquals(List.of(), resolution.linkDependencies(iokit));
+    }
+
+    @Test
+    void batchResolutionSharesWorkAndKeepsRootsApart() {
+        KextBundle shared = add("/L/Lib.kext", lib("1.0", "1.0"));
+        KextBundle one = add("/L/One.kext", rootNeeding("1.0").replace("com.example.Root", "com.example.One"));
+        KextBundle two = add("/L/Two.kext", rootNeeding("1.0").replace("com.example.Root", "com.example.Two"));
+        List<Resolution> resolutions = new DependencyResolver(repository).resolveAll(List.of(one, two, shared));
+        assertEquals(List.of(one, two, shared), resolutions.stream().map(Resolution::root).toList());
+        assertEquals(List.of(libkern, shared, one), resolutions.get(0).loadList());
+        assertEquals(List.of(libkern, shared, two), resolutions.get(1).loadList());
+        assertEquals(List.of(libkern, shared), resolutions.get(2).loadList());
+    }
+
+    @Test
+    void longChainResolvesWithoutExhaustingTheStack() {
+        List<KextBundle> chain = new ArrayList<>();
+        chain.add(add("/L/K0.kext", lib("1.0", "1.0").replace("com.example.Lib", "com.example.K0")));
+        for (int i = 1; i < 20_000; i++) {
+            chain.add(add("/L/K" + i + ".kext", """
+                    <key>CFBundleIdentifier</key><string>com.example.K%d</string>
+                    <key>CFBundleVersion</key><string>1.0</string>
+                    <key>OSBundleCompatibleVersion</key><string>1.0</string>
+                    <key>CFBundleExecutable</key><string>K</string>
+                    <key>OSBundleLibraries</key><dict>
+                        <key>com.example.K%d</key><string>1.0</string>
+                        <key>com.apple.kpi.libkern</key><string>8.0</string>
+                    </dict>
+                    """.formatted(i, i - 1)));
+        }
+        Resolution resolution = new DependencyResolver(repository).resolve(chain.get(chain.size() - 1));
+        assertTrue(resolution.isResolved());
+        assertEquals(chain.size() + 1, resolution.loadList().size());
+        assertSame(chain.get(0), resolution.loadList().get(1));
+    }
+
+    @Test
+    void askingAboutAKextOutsideTheGraphIsAMisuse() {
+        KextBundle root = add("/L/Root.kext", rootNeeding("1.0"));
+        add("/L/Lib.kext", lib("1.0", "1.0"));
+        KextBundle stranger = add("/L/Stranger.kext", lib("1.0", "1.0").replace("com.example.Lib", "com.example.Stranger"));
+        Resolution resolution = new DependencyResolver(repository).resolve(root);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolution.linkDependencies(stranger));
+        assertTrue(e.getMessage().contains("is not in the dependency graph of com.example.Root"), e.getMessage());
+    }
+
+    static String lib(String version, String compatible) {
+        return """
+                <key>CFBundleIdentifier</key><string>com.example.Lib</string>
+                <key>CFBundleVersion</key><string>%s</string>
+                <key>OSBundleCompatibleVersion</key><string>%s</string>
+                <key>CFBundleExecutable</key><string>Lib</string>
+                <key>OSBundleLibraries</key><dict><key>com.apple.kpi.libkern</key><string>8.0</string></dict>
+                """.formatted(version, compatible);
+    }
+
+    static String rootNeeding(String libVersion) {
+        return """
+                <key>CFBundleIdentifier</key><string>com.example.Root</string>
+                <key>CFBundleVersion</key><string>1.0</string>
+                <key>CFBundleExecutable</key><string>Root</string>
+                <key>OSBundleLibraries</key><dict>
+                    <key>com.apple.kpi.libkern</key><string>8.0</string>
+                    <key>com.example.Lib</key><string>%s</string>
+                </dict>
+                """.formatted(libVersion);
+    }
+}
