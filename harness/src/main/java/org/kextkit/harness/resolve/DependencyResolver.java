@@ -1,12 +1,10 @@
 package org.kextkit.harness.resolve;
 
-import static org.kextkit.harness.diagnostics.DiagnosticGroup.AUTHENTICATION;
 import static org.kextkit.harness.diagnostics.DiagnosticGroup.DEPENDENCIES;
 import static org.kextkit.harness.diagnostics.DiagnosticGroup.VALIDATION;
 import static org.kextkit.harness.diagnostics.DiagnosticGroup.WARNINGS;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,10 +71,6 @@ public final class DependencyResolver {
         return resolutions;
     }
 
-    private static String idOf(KextBundle kext) {
-        return kext.displayName();
-    }
-
     /** Resolution of one root: the loop stack, the flags of each kext on it, and the log. */
     private final class Run {
         private final ResolutionGraph graph;
@@ -92,12 +86,12 @@ public final class DependencyResolver {
         Resolution resolution() {
             Node rootNode = graph.node(root);
             boolean resolved = resolve(rootNode);
-            List<KextBundle> loadList = List.of();
-            if (resolved) {
-                loadList = graph.loadList(rootNode);
-                resolved = checkLoadList(loadList);
+            // Walking the load list is most of the cost of a batch; skip it when no check can fail.
+            if (resolved && (rootNode.closureSuspect || graph.mayHoldDuplicates()
+                    || BootLevel.of(root.osBundleRequired()) != BootLevel.ANY)) {
+                resolved = checkLoadList(graph.loadList(rootNode));
             }
-            return new Resolution(root, resolved, resolved ? loadList : List.of(), graph, log);
+            return new Resolution(root, rootNode, resolved, graph, log);
         }
 
         /** Resolve depth-first with an explicit stack, so a long chain of kexts cannot overflow the JVM's. */
@@ -144,6 +138,7 @@ public final class DependencyResolver {
                     break;
             }
             KextBundle kext = node.bundle;
+            node.suspect = KextRepository.rejectionReason(kext) != null;
             if (kext.diagnostics().has(VALIDATION)) {
                 log.add(kext.path() + " is invalid; can't resolve dependencies.");
                 node.state = State.FAILED;
@@ -153,6 +148,7 @@ public final class DependencyResolver {
             flushResolutionDiagnostics(kext.diagnostics());
             if (kext.isKernelComponent()) {
                 node.state = State.RESOLVED;
+                node.closureSuspect = node.suspect;
                 return true;
             }
             node.state = State.ACTIVE;
@@ -288,10 +284,10 @@ public final class DependencyResolver {
                 start--;
             }
             for (int i = start; i < stack.size(); i++) {
-                cycle.append(idOf(stack.get(i).node.bundle)).append(" -> ");
+                cycle.append(stack.get(i).node.id).append(" -> ");
             }
-            cycle.append(idOf(node.bundle));
-            String id = idOf(node.bundle);
+            cycle.append(node.id);
+            String id = node.id;
             root.diagnostics().add(DEPENDENCIES, DependencyMessages.CIRCULAR_REFERENCE, id, cycle.toString());
             node.bundle.diagnostics().add(DEPENDENCIES, DependencyMessages.CIRCULAR_REFERENCE, id, cycle.toString());
             if (node.failure == null) {
@@ -301,7 +297,7 @@ public final class DependencyResolver {
 
         /** Record on every kext being resolved that {@code dep}, somewhere below it, failed. */
         private void indirectFailure(Frame parent, Node dep) {
-            String id = idOf(dep.bundle);
+            String id = dep.id;
             for (Frame frame : stack) {
                 frame.node.bundle.diagnostics().add(DEPENDENCIES, DependencyMessages.INDIRECT_UNRESOLVABLE, id, dep.failure);
             }
@@ -328,6 +324,11 @@ public final class DependencyResolver {
                 diagnostics.add(DEPENDENCIES, DependencyMessages.PRIVATE_KPI);
                 frame.fail("only Apple kexts may link against " + PRIVATE_KPI);
             }
+            boolean closureSuspect = frame.node.suspect;
+            for (Node dep : frame.node.deps) {
+                closureSuspect |= dep.closureSuspect;
+            }
+            frame.node.closureSuspect = closureSuspect;
             frame.node.state = frame.failed ? State.FAILED : State.RESOLVED;
             return !frame.failed;
         }
@@ -336,35 +337,55 @@ public final class DependencyResolver {
          * Check the load list as a whole: early-boot availability (warnings), one kext per identifier,
          * and every member valid and authentic.
          */
-        private boolean checkLoadList(List<KextBundle> loadList) {
+        private boolean checkLoadList(List<Node> loadList) {
             KextDiagnostics diagnostics = root.diagnostics();
             BootLevel level = BootLevel.of(root.osBundleRequired());
-            Map<String, List<KextBundle>> byId = new LinkedHashMap<>();
+            int stamp = graph.nextStamp();
+            List<String> duplicated = null;
             boolean ok = true;
-            for (KextBundle kext : loadList) {
-                String required = kext.osBundleRequired();
-                if (!level.accepts(required)) {
-                    diagnostics.add(WARNINGS, DependencyMessages.BOOT_LEVEL_DEPENDENCY, idOf(kext),
-                            required == null ? "OSBundleRequired not set" : required);
+            for (Node node : loadList) {
+                KextBundle kext = node.bundle;
+                if (level != BootLevel.ANY) {
+                    String required = kext.osBundleRequired();
+                    if (!level.accepts(required)) {
+                        diagnostics.add(WARNINGS, DependencyMessages.BOOT_LEVEL_DEPENDENCY, node.id,
+                                required == null ? "OSBundleRequired not set" : required);
+                    }
                 }
-                byId.computeIfAbsent(idOf(kext), k -> new ArrayList<>(1)).add(kext);
-                if (kext != root && kext.diagnostics().has(VALIDATION)) {
-                    diagnostics.add(DEPENDENCIES, DependencyMessages.DEPENDENCIES_INVALID, idOf(kext),
-                            kext.path().toString());
-                    ok = false;
+                ResolutionGraph.IdSlot slot = node.slot;
+                if (slot.stamp != stamp) {
+                    slot.stamp = stamp;
+                    slot.holder = node;
+                } else if (slot.holder != node) {
+                    if (duplicated == null) {
+                        duplicated = new ArrayList<>();
+                    }
+                    if (!duplicated.contains(node.id)) {
+                        duplicated.add(node.id);
+                    }
                 }
-                if (kext != root && kext.diagnostics().has(AUTHENTICATION)) {
-                    diagnostics.add(DEPENDENCIES, DependencyMessages.DEPENDENCIES_INAUTHENTIC, idOf(kext),
-                            kext.path().toString());
+                if (node.suspect && kext != root) {
+                    if (kext.diagnostics().has(VALIDATION)) {
+                        diagnostics.add(DEPENDENCIES, DependencyMessages.DEPENDENCIES_INVALID, node.id, kext.path().toString());
+                    } else {
+                        diagnostics.add(DEPENDENCIES, DependencyMessages.DEPENDENCIES_INAUTHENTIC, node.id,
+                                kext.path().toString());
+                    }
                     ok = false;
                 }
             }
-            for (Map.Entry<String, List<KextBundle>> entry : byId.entrySet()) {
-                if (entry.getValue().size() > 1) {
-                    diagnostics.add(DEPENDENCIES, DependencyMessages.MULTIPLE_VERSIONS, entry.getKey(),
-                            Explanations.duplicates(entry.getValue(), loadList, graph));
-                    ok = false;
+            if (duplicated != null) {
+                for (String id : duplicated) {
+                    List<KextBundle> copies = new ArrayList<>();
+                    for (Node node : loadList) {
+                        if (node.id.equals(id)) {
+                            copies.add(node.bundle);
+                        }
+                    }
+                    diagnostics.add(DEPENDENCIES, DependencyMessages.MULTIPLE_VERSIONS, id,
+                            Explanations.duplicates(copies, loadList));
                 }
+                ok = false;
             }
             return ok;
         }

@@ -54,15 +54,14 @@ final class Explanations {
     }
 
     /** Name the copies of one identifier in a load list and the kexts that asked for each. */
-    static String duplicates(List<KextBundle> copies, List<KextBundle> loadList, ResolutionGraph graph) {
+    static String duplicates(List<KextBundle> copies, List<ResolutionGraph.Node> loadList) {
         List<String> parts = new ArrayList<>(copies.size());
         for (KextBundle copy : copies) {
             List<String> requesters = new ArrayList<>();
-            for (KextBundle kext : loadList) {
-                ResolutionGraph.Node node = graph.find(kext);
+            for (ResolutionGraph.Node node : loadList) {
                 for (ResolutionGraph.Node dep : node.deps) {
                     if (dep.bundle == copy) {
-                        requesters.add(kext.displayName());
+                        requesters.add(node.id);
                     }
                 }
             }

@@ -1,7 +1,9 @@
 package org.kextkit.harness.resolve;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.kextkit.harness.bundle.KextBundle;
 
 /**
@@ -9,21 +11,59 @@ import org.kextkit.harness.bundle.KextBundle;
  * kext's dependencies and what it links against, and the error-level log lines Apple's tools print.
  *
  * <p>Diagnostics are not held here: they were appended to the kexts involved (see
- * {@link KextBundle#diagnostics()}). Querying dependencies is safe from any thread.
+ * {@link KextBundle#diagnostics()}). Querying is safe from any thread.
  */
 public final class Resolution {
     private final KextBundle root;
+    private final ResolutionGraph.Node rootNode;
     private final boolean resolved;
-    private final List<KextBundle> loadList;
     private final ResolutionGraph graph;
     private final List<String> logLines;
+    private List<KextBundle> loadList;
 
-    Resolution(KextBundle root, boolean resolved, List<KextBundle> loadList, ResolutionGraph graph, List<String> logLines) {
+    Resolution(KextBundle root, ResolutionGraph.Node rootNode, boolean resolved, ResolutionGraph graph,
+               List<String> logLines) {
         this.root = root;
+        this.rootNode = rootNode;
         this.resolved = resolved;
-        this.loadList = List.copyOf(loadList);
         this.graph = graph;
         this.logLines = List.copyOf(logLines);
+    }
+
+    /**
+     * Merge the load lists of a batch into one: the resolved roots' load lists in order, each kext at
+     * its first occurrence, so that every kext still follows its dependencies. Unresolved roots are
+     * left out.
+     */
+    public static List<KextBundle> combinedLoadList(List<Resolution> resolutions) {
+        ResolutionGraph shared = null;
+        List<ResolutionGraph.Node> roots = new ArrayList<>(resolutions.size());
+        boolean oneGraph = true;
+        for (Resolution resolution : resolutions) {
+            if (resolution.resolved) {
+                shared = shared == null ? resolution.graph : shared;
+                oneGraph &= resolution.graph == shared;
+                roots.add(resolution.rootNode);
+            }
+        }
+        if (shared == null) {
+            return List.of();
+        }
+        if (oneGraph) {
+            synchronized (shared) {
+                return shared.loadList(roots);
+            }
+        }
+        Map<KextBundle, Boolean> seen = new IdentityHashMap<>();
+        List<KextBundle> merged = new ArrayList<>();
+        for (Resolution resolution : resolutions) {
+            for (KextBundle kext : resolution.loadList()) {
+                if (seen.put(kext, Boolean.TRUE) == null) {
+                    merged.add(kext);
+                }
+            }
+        }
+        return List.copyOf(merged);
     }
 
     /** Return the kext that was resolved. */
@@ -37,11 +77,19 @@ public final class Resolution {
     }
 
     /**
-     * Return the kexts to load, dependencies first and the root last, kernel pseudo-kexts included;
-     * empty unless {@link #isResolved()}.
+     * Return the kexts to load, dependencies first in the order the Info.plists declare them, each
+     * once, and the root last; kernel pseudo-kexts included. Empty unless {@link #isResolved()}.
      */
     public List<KextBundle> loadList() {
-        return loadList;
+        if (!resolved) {
+            return List.of();
+        }
+        synchronized (graph) {
+            if (loadList == null) {
+                loadList = ResolutionGraph.bundles(graph.loadList(rootNode));
+            }
+            return loadList;
+        }
     }
 
     /**
@@ -93,6 +141,6 @@ public final class Resolution {
 
     @Override
     public String toString() {
-        return root.displayName() + (resolved ? " resolved, " + loadList.size() + " kexts to load" : " unresolved");
+        return root.displayName() + (resolved ? " resolved" : " unresolved");
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kextkit.harness.diagnostics.DiagnosticGroup.AUTHENTICATION;
 import static org.kextkit.harness.diagnostics.DiagnosticGroup.DEPENDENCIES;
 import static org.kextkit.harness.resolve.LoadListTest.lib;
 import static org.kextkit.harness.resolve.LoadListTest.rootNeeding;
@@ -108,6 +109,19 @@ class DependencyFailureTest {
         assertEquals(1, root.diagnostics().values(DEPENDENCIES, DependencyMessages.LOADED_LACKS_COMPATIBLE_VERSION).size());
         assertTrue(root.diagnostics().values(DEPENDENCIES, DependencyMessages.LOADED_LACKS_COMPATIBLE_VERSION).get(0)
                 .endsWith("no other known copy is compatible"));
+    }
+
+    @Test
+    void loadedDependencyWithBadPermissionsFailsTheLoadList() {
+        KextBundle loaded = kexts.kext("/loaded/Lib.kext", lib("1.0", "1.0"));
+        loaded.diagnostics().add(AUTHENTICATION,
+                "File owner/permissions are incorrect (must be root:wheel, nonwritable by group/other)", "/loaded/Lib.kext");
+        KextBundle root = add("/L/Root.kext", rootNeeding("1.0"));
+        Resolution resolution = new DependencyResolver(repository, id -> id.equals("com.example.Lib") ? loaded : null)
+                .resolve(root);
+        assertFalse(resolution.isResolved());
+        assertEquals(List.of("com.example.Lib - /loaded/Lib.kext"),
+                root.diagnostics().values(DEPENDENCIES, DependencyMessages.DEPENDENCIES_INAUTHENTIC));
     }
 
     @Test

@@ -124,6 +124,19 @@ class LoadListTest {
     }
 
     @Test
+    void batchLoadListMergesTheRootsKeepingDependenciesFirst() {
+        KextBundle shared = add("/L/Lib.kext", lib("1.0", "1.0"));
+        KextBundle one = add("/L/One.kext", rootNeeding("1.0").replace("com.example.Root", "com.example.One"));
+        KextBundle broken = add("/L/Broken.kext", rootNeeding("9.0").replace("com.example.Root", "com.example.Broken"));
+        KextBundle two = add("/L/Two.kext", rootNeeding("1.0").replace("com.example.Root", "com.example.Two"));
+        List<Resolution> batch = new DependencyResolver(repository).resolveAll(List.of(two, broken, shared, one));
+        assertEquals(List.of(libkern, shared, two, one), Resolution.combinedLoadList(batch));
+        List<Resolution> separate = List.of(new DependencyResolver(repository).resolve(one),
+                new DependencyResolver(repository).resolve(two));
+        assertEquals(List.of(libkern, shared, one, two), Resolution.combinedLoadList(separate));
+    }
+
+    @Test
     void longChainResolvesWithoutExhaustingTheStack() {
         List<KextBundle> chain = new ArrayList<>();
         chain.add(add("/L/K0.kext", lib("1.0", "1.0").replace("com.example.Lib", "com.example.K0")));
