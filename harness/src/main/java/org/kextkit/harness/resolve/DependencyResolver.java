@@ -220,7 +220,7 @@ public final class DependencyResolver {
                 frame.fail("no kext found for " + libId);
                 return;
             }
-            String note = Explanations.candidates(requested, candidates);
+            String note = Explanations.candidates(kext, requested, candidates);
             boolean compatibleButRejected = false;
             for (KextBundle candidate : candidates) {
                 compatibleButRejected |= KextRepository.rejectionReason(candidate) != null
@@ -251,7 +251,7 @@ public final class DependencyResolver {
                     break;
                 }
             }
-            String note = Explanations.loaded(requested, loadedCopy, alternative);
+            String note = Explanations.loaded(kext, requested, loadedCopy, alternative);
             if (!loadedCopy.compatibleVersion().isValid()) {
                 log.add(kext.path() + " - loaded dependency " + libId + " lacks valid OSBundleCompatibleVersion.");
                 kext.diagnostics().add(DEPENDENCIES, DependencyMessages.LOADED_LACKS_COMPATIBLE_VERSION, libId, note);

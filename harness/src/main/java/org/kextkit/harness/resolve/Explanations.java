@@ -27,8 +27,8 @@ final class Explanations {
      * Explain every candidate: {@code requested 2.0; candidates: 1.5 at /x/Lib.kext (its version 1.5
      * is older than the requested 2.0), ...}.
      */
-    static String candidates(KextVersion requested, List<KextBundle> candidates) {
-        StringBuilder note = new StringBuilder("requested ").append(request(requested)).append("; candidates: ");
+    static String candidates(KextBundle dependent, KextVersion requested, List<KextBundle> candidates) {
+        StringBuilder note = requested(dependent, requested).append("; candidates: ");
         for (int i = 0; i < candidates.size(); i++) {
             if (i > 0) {
                 note.append(", ");
@@ -40,9 +40,9 @@ final class Explanations {
     }
 
     /** Explain why a loaded library does not satisfy a request, and what would. */
-    static String loaded(KextVersion requested, KextBundle loadedCopy, KextBundle alternative) {
+    static String loaded(KextBundle dependent, KextVersion requested, KextBundle loadedCopy, KextBundle alternative) {
         String why = Compatibility.whyIncompatible(loadedCopy.version(), loadedCopy.compatibleVersion(), requested);
-        StringBuilder note = new StringBuilder("requested ").append(request(requested))
+        StringBuilder note = requested(dependent, requested)
                 .append("; loaded: ").append(describe(loadedCopy)).append(" (").append(why).append("); ")
                 .append("a loaded library is always used in preference to other copies, so ");
         if (alternative != null) {
@@ -68,6 +68,16 @@ final class Explanations {
             parts.add(describe(copy) + (requesters.isEmpty() ? "" : " (for " + String.join(", ", requesters) + ")"));
         }
         return String.join(", ", parts);
+    }
+
+    /** Start a note with the request, naming the key when an architecture variant supplied it. */
+    private static StringBuilder requested(KextBundle dependent, KextVersion requested) {
+        StringBuilder note = new StringBuilder("requested ").append(request(requested));
+        String key = dependent.librariesKey();
+        if (!key.equals("OSBundleLibraries")) {
+            note.append(" in ").append(key);
+        }
+        return note;
     }
 
     private static String describe(KextBundle kext) {

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.kextkit.harness.bundle.KextBundle;
 
 /**
- * The memo of one resolver call: each kext reached, its resolved dependencies and the outcome.
+ * Hold the memo of one resolver call: each kext reached, its resolved dependencies and the outcome.
  * Shared by the resolutions of one {@link DependencyResolver#resolveAll} call.
  */
 final class ResolutionGraph {

@@ -124,6 +124,20 @@ class KpiRulesTest {
     }
 
     @Test
+    void noteNamesTheArchitectureVariantThatMadeTheRequest() {
+        Resolution resolution = resolve("""
+                <key>CFBundleIdentifier</key><string>com.example.Driver</string>
+                <key>CFBundleVersion</key><string>1.0</string>
+                <key>CFBundleExecutable</key><string>Driver</string>
+                <key>OSBundleLibraries</key><dict><key>com.apple.kpi.iokit</key><string>8.0</string></dict>
+                <key>OSBundleLibraries_x86_64</key><dict><key>com.apple.kpi.iokit</key><string>26.0</string></dict>
+                """);
+        assertFalse(resolution.isResolved());
+        assertTrue(resolution.root().diagnostics().values(DEPENDENCIES, DependencyMessages.ONLY_INCOMPATIBLE).get(0)
+                .startsWith("com.apple.kpi.iokit - requested 26.0 in OSBundleLibraries_x86_64; candidates: 25.1.0 at"));
+    }
+
+    @Test
     void privateKpiIsRefusedToANonAppleKext() {
         Resolution resolution = resolve(driver("<key>com.apple.kpi.private</key><string>8.0</string>"));
         assertFalse(resolution.isResolved());
