@@ -85,6 +85,8 @@ public final class DependencyResolver {
 
         Resolution resolution() {
             Node rootNode = graph.node(root);
+            // Only the root's own load list decides these; resolving it as someone's library keeps them.
+            root.diagnostics().remove(WARNINGS, DependencyMessages.BOOT_LEVEL_DEPENDENCY);
             boolean resolved = resolve(rootNode);
             // Walking the load list is most of the cost of a batch; skip it when no check can fail.
             if (resolved && (rootNode.closureSuspect || graph.mayHoldDuplicates()
@@ -391,12 +393,14 @@ public final class DependencyResolver {
         }
     }
 
-    /** Forget what an earlier resolution of this kext recorded, as Apple flushes before resolving again. */
+    /**
+     * Forget what an earlier resolution of this kext recorded, as Apple flushes dependency diagnostics
+     * before resolving again; the two warnings {@link Run#finish} derives are recomputed too.
+     */
     private static void flushResolutionDiagnostics(KextDiagnostics diagnostics) {
         diagnostics.clear(DEPENDENCIES);
         diagnostics.remove(WARNINGS, DependencyMessages.NO_KPI);
         diagnostics.remove(WARNINGS, DependencyMessages.MIXED_STYLES);
-        diagnostics.remove(WARNINGS, DependencyMessages.BOOT_LEVEL_DEPENDENCY);
     }
 
     /** One kext on the loop stack, with what its libraries revealed. */

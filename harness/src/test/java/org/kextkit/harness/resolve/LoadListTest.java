@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.dd.plist.NSDictionary;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.kextkit.harness.bundle.KextBundle;
 import org.kextkit.harness.repository.KextRepository;
+import org.kextkit.harness.version.VersionGrammar;
 
 /** The load list: which kext is chosen for each library, and in which order the kexts load. */
 class LoadListTest {
@@ -138,23 +141,28 @@ class LoadListTest {
 
     @Test
     void longChainResolvesWithoutExhaustingTheStack() {
+        // Far deeper than Java recursion could go; built without XML so that the test stays quick.
         List<KextBundle> chain = new ArrayList<>();
-        chain.add(add("/L/K0.kext", lib("1.0", "1.0").replace("com.example.Lib", "com.example.K0")));
-        for (int i = 1; i < 20_000; i++) {
-            chain.add(add("/L/K" + i + ".kext", """
-                    <key>CFBundleIdentifier</key><string>com.example.K%d</string>
-                    <key>CFBundleVersion</key><string>1.0</string>
-                    <key>OSBundleCompatibleVersion</key><string>1.0</string>
-                    <key>CFBundleExecutable</key><string>K</string>
-                    <key>OSBundleLibraries</key><dict>
-                        <key>com.example.K%d</key><string>1.0</string>
-                        <key>com.apple.kpi.libkern</key><string>8.0</string>
-                    </dict>
-                    """.formatted(i, i - 1)));
+        for (int i = 0; i < 20_000; i++) {
+            NSDictionary info = new NSDictionary();
+            info.put("CFBundleIdentifier", "com.example.K" + i);
+            info.put("CFBundleVersion", "1.0");
+            info.put("OSBundleCompatibleVersion", "1.0");
+            info.put("CFBundleExecutable", "K");
+            NSDictionary libraries = new NSDictionary();
+            if (i > 0) {
+                libraries.put("com.example.K" + (i - 1), "1.0");
+            }
+            libraries.put("com.apple.kpi.libkern", "8.0");
+            info.put("OSBundleLibraries", libraries);
+            Path dir = Path.of("/L/K" + i + ".kext");
+            chain.add(new KextBundle(dir, dir.resolve("Contents/Info.plist"), info, "x86_64", VersionGrammar.MODERN, null, i));
         }
+        repository.addAll(chain);
         Resolution resolution = new DependencyResolver(repository).resolve(chain.get(chain.size() - 1));
         assertTrue(resolution.isResolved());
         assertEquals(chain.size() + 1, resolution.loadList().size());
+        assertSame(libkern, resolution.loadList().get(0));
         assertSame(chain.get(0), resolution.loadList().get(1));
     }
 
