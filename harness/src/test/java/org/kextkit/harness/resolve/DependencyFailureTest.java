@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.kextkit.harness.diagnostics.DiagnosticGroup.AUTHENTICATION;
 import static org.kextkit.harness.diagnostics.DiagnosticGroup.DEPENDENCIES;
 import static org.kextkit.harness.resolve.LoadListTest.lib;
+import static org.kextkit.harness.resolve.LoadListTest.needing;
 import static org.kextkit.harness.resolve.LoadListTest.rootNeeding;
 
 import java.util.List;
@@ -248,18 +249,5 @@ class DependencyFailureTest {
         assertEquals(List.of("com.example.Lib - requested 'one' (not a valid version string); candidates: 1.0 at"
                         + " /L/Lib.kext (the requested version is not a valid version string)"),
                 root.diagnostics().values(DEPENDENCIES, DependencyMessages.ONLY_INCOMPATIBLE));
-    }
-
-    private static String needing(String id, String libId) {
-        return """
-                <key>CFBundleIdentifier</key><string>%s</string>
-                <key>CFBundleVersion</key><string>1.0</string>
-                <key>OSBundleCompatibleVersion</key><string>1.0</string>
-                <key>CFBundleExecutable</key><string>K</string>
-                <key>OSBundleLibraries</key><dict>
-                    <key>com.apple.kpi.libkern</key><string>8.0</string>
-                    <key>%s</key><string>1.0</string>
-                </dict>
-                """.formatted(id, libId);
     }
 }

@@ -1,6 +1,7 @@
 package org.kextkit.harness.resolve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.kextkit.harness.resolve.LoadListTest.needing;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -112,18 +113,5 @@ class DiagnosticsPrintoutTest {
                 """);
         new DependencyResolver(Kexts.repository(lilu)).resolve(lilu);
         assertEquals(LEGACY_ON_64_BIT, lilu.diagnostics().format());
-    }
-
-    private static String needing(String id, String libId) {
-        return """
-                <key>CFBundleIdentifier</key><string>%s</string>
-                <key>CFBundleVersion</key><string>1.0</string>
-                <key>OSBundleCompatibleVersion</key><string>1.0</string>
-                <key>CFBundleExecutable</key><string>K</string>
-                <key>OSBundleLibraries</key><dict>
-                    <key>com.apple.kpi.libkern</key><string>8.0</string>
-                    <key>%s</key><string>1.0</string>
-                </dict>
-                """.formatted(id, libId);
     }
 }

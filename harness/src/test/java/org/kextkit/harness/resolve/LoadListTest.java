@@ -176,6 +176,7 @@ class LoadListTest {
         assertTrue(e.getMessage().contains("is not in the dependency graph of com.example.Root"), e.getMessage());
     }
 
+    /** {@code com.example.Lib} at a version, with code, needing libkern. */
     static String lib(String version, String compatible) {
         return """
                 <key>CFBundleIdentifier</key><string>com.example.Lib</string>
@@ -186,6 +187,7 @@ class LoadListTest {
                 """.formatted(version, compatible);
     }
 
+    /** {@code com.example.Root}, a driver needing libkern and {@code com.example.Lib} at a version. */
     static String rootNeeding(String libVersion) {
         return """
                 <key>CFBundleIdentifier</key><string>com.example.Root</string>
@@ -196,5 +198,19 @@ class LoadListTest {
                     <key>com.example.Lib</key><string>%s</string>
                 </dict>
                 """.formatted(libVersion);
+    }
+
+    /** A library with code that needs one other library at 1.0. */
+    static String needing(String id, String libId) {
+        return """
+                <key>CFBundleIdentifier</key><string>%s</string>
+                <key>CFBundleVersion</key><string>1.0</string>
+                <key>OSBundleCompatibleVersion</key><string>1.0</string>
+                <key>CFBundleExecutable</key><string>K</string>
+                <key>OSBundleLibraries</key><dict>
+                    <key>com.apple.kpi.libkern</key><string>8.0</string>
+                    <key>%s</key><string>1.0</string>
+                </dict>
+                """.formatted(id, libId);
     }
 }
