@@ -47,6 +47,24 @@ public final class KextDiagnostics {
         return this;
     }
 
+    /**
+     * Forget every diagnostic of {@code group}, as Apple's resolver flushes a kext's dependency
+     * diagnostics before resolving it again.
+     */
+    public KextDiagnostics clear(DiagnosticGroup group) {
+        groups.remove(group);
+        return this;
+    }
+
+    /** Forget one message of {@code group} together with its values. */
+    public KextDiagnostics remove(DiagnosticGroup group, String message) {
+        Map<String, Set<String>> messages = groups.get(group);
+        if (messages != null) {
+            messages.remove(message);
+        }
+        return this;
+    }
+
     /** Return true if any diagnostic makes the kext unloadable (validation, authentication, dependencies). */
     public boolean hasFailures() {
         for (DiagnosticGroup group : groups.keySet()) {
