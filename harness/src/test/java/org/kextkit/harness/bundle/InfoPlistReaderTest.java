@@ -113,6 +113,31 @@ class InfoPlistReaderTest {
         assertEquals("com.example.Wide", reader.read(write("Info.plist", bytes)).objectForKey("CFBundleIdentifier").toString());
     }
 
+    @Test
+    void parsesCorrectlyFromManyThreadsAtOnce() throws Exception {
+        int files = 64;
+        Path[] paths = new Path[files];
+        for (int i = 0; i < files; i++) {
+            paths[i] = write("Info" + i + ".plist", plist(str("CFBundleIdentifier", "com.example.K" + i)
+                    + str("Padding", "x".repeat(i * 37))));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int round = 0; round < 8; round++) {
+                for (int i = 0; i < files; i++) {
+                    Path path = paths[i];
+                    results.add(pool.submit(() -> reader.read(path).objectForKey("CFBundleIdentifier").toString()));
+                }
+            }
+            for (int n = 0; n < results.size(); n++) {
+                assertEquals("com.example.K" + (n % files), results.get(n).get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // ---- hostile input ----
 
     @Test
