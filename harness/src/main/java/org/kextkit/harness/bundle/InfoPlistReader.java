@@ -246,7 +246,7 @@ public final class InfoPlistReader {
             return "unknown problem";
         }
         String cleaned = xpath == null ? message : message.replace(" at " + xpath, "");
-        return cleaned.endsWith(".") ? cleaned.substring(0, cleaned.length() - 1) : cleaned;
+        return cleaned.endsWith(".") || cleaned.endsWith("!") ? cleaned.substring(0, cleaned.length() - 1) : cleaned;
     }
 
     /** Locate stray text by searching for it after the start of the element that holds it. */

@@ -249,6 +249,8 @@ class InfoPlistReaderTest {
                 + "\n<plist><array><string>x</string></array></plist>\n"));
         assertEquals("the top level is <array>, but an Info.plist must be a <dict> of keys such as CFBundleIdentifier",
                 e.problem());
+        assertEquals("the XML is not a property list: its root element is <html>, where <plist> was expected",
+                refused(write("page.plist", "<html><body/></html>")).problem());
     }
 
     @Test

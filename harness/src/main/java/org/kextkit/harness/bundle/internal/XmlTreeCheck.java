@@ -30,6 +30,7 @@ public final class XmlTreeCheck {
     }
 
     private static final Set<String> SCALARS = Set.of("string", "integer", "real", "data", "date");
+    private static final Set<String> VALUES = Set.of("dict", "array", "string", "integer", "real", "data", "date", "true", "false");
 
     private final int maxDepth;
 
@@ -62,6 +63,10 @@ public final class XmlTreeCheck {
                 }
             }
             return elements == 1 ? checker.value(value, 1, "/plist/" + value.getNodeName(), "") : null;
+        }
+        if (!VALUES.contains(root.getNodeName())) {
+            return new Fault("/" + root.getNodeName(), "", "the XML is not a property list: its root element is <"
+                    + root.getNodeName() + ">, where <plist> was expected");
         }
         return checker.value(root, 1, "/" + root.getNodeName(), "");
     }
