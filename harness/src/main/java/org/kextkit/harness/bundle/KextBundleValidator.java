@@ -459,7 +459,8 @@ public final class KextBundleValidator {
                 }
             }
 
-            if ("IOResources".equals(provider) && ioClass != null && !isTemplate(path + ".IOClass")) {
+            if ("IOResources".equals(provider) && ioClass != null && !isTemplate(path + ".IOClass")
+                    && !isTemplate(path + ".IOMatchCategory")) {
                 NSObject category = personality.objectForKey("IOMatchCategory");
                 if (!(category instanceof NSString) || !((NSString) category).getContent().equals(ioClass)) {
                     diagnostics.add(WARNINGS, NONUNIQUE_IORESOURCES_MATCH, path);
