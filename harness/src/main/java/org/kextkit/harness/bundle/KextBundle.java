@@ -21,7 +21,8 @@ import org.kextkit.harness.version.VersionGrammar;
  *
  * <p>{@code OS*} and {@code IO*} keys are looked up with the host architecture first
  * ({@code OSBundleLibraries_x86_64}), then plain; {@code CFBundle*} keys never vary by architecture.
- * A bundle is immutable apart from its diagnostics, which validation and resolution append to.
+ * A bundle is immutable apart from its diagnostics, which validation and resolution append to, and
+ * its executable, which is read once on first use.
  */
 public final class KextBundle {
     /** The manifest attribute of the executable jar that names a generic kext's {@code KextModule}. */
@@ -39,6 +40,8 @@ public final class KextBundle {
     private final String identifier;
     private final KextVersion version;
     private final KextVersion compatibleVersion;
+    private KextExecutable executable;
+    private KextExecutableException executableFailure;
 
     /**
      * Create a bundle from an already-parsed info dictionary.
@@ -151,10 +154,48 @@ public final class KextBundle {
         return executableName() != null;
     }
 
-    /** Return {@code Contents/MacOS/<CFBundleExecutable>}, or {@code null} for a codeless kext. */
+    /**
+     * Return {@code Contents/MacOS/<CFBundleExecutable>} (for a shallow bundle,
+     * {@code <CFBundleExecutable>} beside its Info.plist), or {@code null} for a codeless kext.
+     */
     public Path executablePath() {
         String name = executableName();
-        return name == null ? null : path.resolve("Contents").resolve("MacOS").resolve(name);
+        if (name == null) {
+            return null;
+        }
+        return isShallow() ? path.resolve(name) : path.resolve("Contents").resolve("MacOS").resolve(name);
+    }
+
+    /** Return true if the Info.plist sits at the top of the bundle (an iOS-style shallow bundle). */
+    public boolean isShallow() {
+        return path.equals(infoPlistPath.getParent());
+    }
+
+    /** Return the folder that holds Info.plist, MacOS and PlugIns: {@code Contents}, or the bundle itself if shallow. */
+    public Path contentsPath() {
+        return isShallow() ? path : path.resolve("Contents");
+    }
+
+    /**
+     * Return the executable jar, read on first use and kept, so that validation, the link check and
+     * the class loader all see the same bytes; {@code null} for a codeless kext. A failed read is
+     * kept too and thrown again on every call.
+     *
+     * @throws KextExecutableException if the executable is missing, unreadable or not a jar
+     */
+    public synchronized KextExecutable executable() throws KextExecutableException {
+        if (executableFailure != null) {
+            throw executableFailure;
+        }
+        if (executable == null && declaresExecutable()) {
+            try {
+                executable = KextExecutable.read(executablePath());
+            } catch (KextExecutableException e) {
+                executableFailure = e;
+                throw e;
+            }
+        }
+        return executable;
     }
 
     /** Return true if {@code OSKernelResource} is true: a built-in part of the kernel. */
