@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -158,6 +159,10 @@ class KextClassLoaderTest {
         InvocationTargetException viaForName = assertThrows(InvocationTargetException.class,
                 () -> probe.getMethod("find", String.class).invoke(null, "org.kextkit.kit.internal.KernelRuntime"));
         assertTrue(viaForName.getCause() instanceof ClassNotFoundException);
+        // Stack traces name the kext whose code was running.
+        assertTrue(Arrays.stream(viaForName.getCause().getStackTrace()).map(StackTraceElement::toString)
+                .anyMatch(frame -> frame.startsWith("com.example.Driver//com.example.driver.Probe.find(")),
+                () -> Arrays.toString(viaForName.getCause().getStackTrace()));
     }
 
     @Test
