@@ -62,24 +62,25 @@ public final class LinkChecker {
             if (bundle.isKernelComponent()) {
                 deps.add(new Dependency(bundle, null, null));
             } else {
-                deps.add(new Dependency(bundle, index.classNames(bundle), new Supplier<>() {
-                    private KextExecutable read;
-
-                    @Override
-                    public KextExecutable get() {
-                        if (read == null && bundle.declaresExecutable()) {
-                            try {
-                                read = KextExecutable.read(bundle.executablePath());
-                            } catch (KextExecutableException e) {
-                                return null;
-                            }
-                        }
-                        return read;
-                    }
-                }));
+                deps.add(new Dependency(bundle, index.classNames(bundle), readOnDemand(bundle)));
             }
         }
         return checkDependencies(kext, executable, deps);
+    }
+
+    /** Read a dependency's jar only if the module-class check has to look at one of its classes. */
+    private static Supplier<KextExecutable> readOnDemand(KextBundle bundle) {
+        KextExecutable[] read = new KextExecutable[1];
+        return () -> {
+            if (read[0] == null && bundle.declaresExecutable()) {
+                try {
+                    read[0] = KextExecutable.read(bundle.executablePath());
+                } catch (KextExecutableException e) {
+                    return null;
+                }
+            }
+            return read[0];
+        };
     }
 
     /** One direct link dependency as the check sees it; {@code classes} is null for a kernel component. */

@@ -394,6 +394,32 @@ class LinkCheckerTest {
         assertEquals("com.apple.kpi.iokit", findings.get(0).libraryToAdd());
     }
 
+    @Test
+    void theRepositoryIsConsultedOnlyToExplainAFailureAndBrokenJarsInItAreSkipped() throws Exception {
+        int[] asked = new int[1];
+        KextLinker counting = new KextLinker(new ClassIndex(() -> {
+            asked[0]++;
+            return known;
+        }));
+        KextBundle lib = add(fixture.kext("com.example.Lib").version("1.2").compatible("1.0")
+                .clazz("com.example.lib.Helper", Classes.summing("com.example.lib.Helper", 5)).build());
+        KextBundle broken = add(fixture.kext("com.example.Broken").compatible("1.0")
+                .clazz("com.example.broken.X", Classes.summing("com.example.broken.X", 1)).build());
+        java.nio.file.Files.writeString(broken.executablePath(), "not a jar");
+        KextBundle good = add(fixture.kext("com.example.Good").library("com.apple.kpi.libkern", "8.0.0")
+                .clazz("com.example.good.Good", Classes.summing("com.example.good.Good", 1)).build());
+        KextBundle bad = add(fixture.kext("com.example.Bad").library("com.apple.kpi.libkern", "8.0.0")
+                .clazz("com.example.bad.Bad", Classes.summing("com.example.bad.Bad", 1, "com.example.lib.Helper")).build());
+        LinkedLibrary kpi = LinkedLibrary.kernelComponent(libkern);
+
+        assertTrue(counting.link(good, KextFixture.executable(good), List.of(kpi), kernel).isLinked());
+        assertEquals(0, asked[0]);
+        LinkResult failed = counting.link(bad, KextFixture.executable(bad), List.of(kpi), kernel);
+        assertEquals("com.example.Lib", failed.findings().get(0).libraryToAdd());
+        assertEquals(List.of(lib), failed.findings().get(0).providers());
+        assertTrue(asked[0] > 0);
+    }
+
     /** Build the start of the module-class messages, which name the attribute, the class and the jar. */
     private static final class KextBundleMessages {
         static String where(String moduleClass, KextBundle kext) {
