@@ -38,9 +38,6 @@ import org.kextkit.kit.internal.KernelServices;
  * link check has passed.
  */
 public final class KextClassLoader extends ClassLoader implements KernelBound {
-    /** The name prefix a kext can see only through the exported kit packages. */
-    static final String RESERVED_PREFIX = "org.kextkit.";
-
     static {
         registerAsParallelCapable();
     }
@@ -119,32 +116,34 @@ public final class KextClassLoader extends ClassLoader implements KernelBound {
     }
 
     private Class<?> lookUp(String name) throws ClassNotFoundException {
-        if (name.startsWith("java.")) {
-            if (JdkAllowList.isInAvailablePackage(name)) {
+        switch (ClassOrigin.of(name)) {
+            case JDK:
+                if (!JdkAllowList.isInAvailablePackage(name)) {
+                    throw notVisible(name, jdkReason(name));
+                }
                 try {
                     return Class.forName(name, false, null);
                 } catch (ClassNotFoundException e) {
                     throw notVisible(name, "java.base of the running JDK has no such class");
                 }
+            case KIT: {
+                String exporter = KpiExports.exporterOf(name);
+                if (!kpis.contains(exporter)) {
+                    throw notVisible(name, "it is exported by " + exporter + ", which the kext does not declare in"
+                            + " OSBundleLibraries");
+                }
+                try {
+                    return KpiExports.kitLoader().loadClass(name);
+                } catch (ClassNotFoundException e) {
+                    throw notVisible(name, "the kit that " + exporter + " exports has no such class");
+                }
             }
-            throw notVisible(name, jdkReason(name));
-        }
-        String exporter = KpiExports.exporterOf(name);
-        if (exporter != null) {
-            if (!kpis.contains(exporter)) {
-                throw notVisible(name, "it is exported by " + exporter + ", which the kext does not declare in"
-                        + " OSBundleLibraries");
-            }
-            try {
-                return KpiExports.kitLoader().loadClass(name);
-            } catch (ClassNotFoundException e) {
-                throw notVisible(name, "the kit that " + exporter + " exports has no such class");
-            }
-        }
-        if (name.startsWith(RESERVED_PREFIX)) {
-            throw notVisible(name, name.startsWith(KpiExports.KIT_PREFIX)
-                    ? "that kit package is exported to no kext"
-                    : "the kextkit harness is not visible to kexts");
+            case RESERVED:
+                throw notVisible(name, KpiExports.isKitClass(name)
+                        ? "that kit package is exported to no kext"
+                        : "the kextkit harness is not visible to kexts");
+            default:
+                break;
         }
         Class<?> c = ownClass(name);
         if (c != null) {

@@ -149,11 +149,10 @@ public final class KextLibs {
         }
         Set<String> symbols = new TreeSet<>();
         for (String ref : refs) {
-            if (ref.startsWith("java.")) {
-                if (!JdkAllowList.hasClass(ref)) {
-                    symbols.add(ref);
-                }
-            } else if (ref.startsWith(KextClassLoader.RESERVED_PREFIX) || executable.classBytes(ref) == null) {
+            ClassOrigin origin = ClassOrigin.of(ref);
+            boolean needed = origin == ClassOrigin.JDK ? !JdkAllowList.hasClass(ref)
+                    : origin != ClassOrigin.KEXT || executable.classBytes(ref) == null;
+            if (needed) {
                 symbols.add(ref);
             }
         }
@@ -186,7 +185,7 @@ public final class KextLibs {
             return library.identifier().equals(KpiExports.exporterOf(symbol)) && KpiExports.kitHasClass(symbol);
         }
         // A library's jar can't lend classes in names a kext's loader resolves elsewhere.
-        if (symbol.startsWith("java.") || symbol.startsWith(KextClassLoader.RESERVED_PREFIX)) {
+        if (ClassOrigin.of(symbol) != ClassOrigin.KEXT) {
             return false;
         }
         return index.classNames(library).contains(symbol);

@@ -145,17 +145,17 @@ public final class LinkChecker {
         return findings;
     }
 
-    /** Mirror {@link KextClassLoader}'s search order exactly, so a kext that passes can't fail to load a class. */
+    /** Resolve as {@link KextClassLoader} does, so a kext that passes can't fail to load a class for want of a declaration. */
     private static boolean resolves(String ref, KextExecutable own, Set<String> declaredKpis, List<Dependency> withCode) {
-        if (ref.startsWith("java.")) {
-            return JdkAllowList.hasClass(ref);
-        }
-        String exporter = KpiExports.exporterOf(ref);
-        if (exporter != null) {
-            return declaredKpis.contains(exporter) && KpiExports.kitHasClass(ref);
-        }
-        if (ref.startsWith(KextClassLoader.RESERVED_PREFIX)) {
-            return false;
+        switch (ClassOrigin.of(ref)) {
+            case JDK:
+                return JdkAllowList.hasClass(ref);
+            case KIT:
+                return declaredKpis.contains(KpiExports.exporterOf(ref)) && KpiExports.kitHasClass(ref);
+            case RESERVED:
+                return false;
+            default:
+                break;
         }
         if (own.classBytes(ref) != null) {
             return true;
@@ -218,7 +218,7 @@ public final class LinkChecker {
                     lead + " is in kit package " + pkg + ", which no KPI exports; use the kit's KPI packages"
                             + " instead.");
         }
-        if (ref.startsWith(KextClassLoader.RESERVED_PREFIX)) {
+        if (ref.startsWith(ClassOrigin.RESERVED_PREFIX)) {
             return finding(LinkFinding.Kind.NOT_EXPORTED, ref, from, List.of(), null, null,
                     lead + " belongs to the kextkit harness, which kexts can't see; use the kit's KPI packages"
                             + " instead.");
