@@ -12,7 +12,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import org.kextkit.harness.bundle.BundleReadResult;
+import org.kextkit.harness.bundle.BundleScanner;
 import org.kextkit.harness.bundle.KextBundle;
+import org.kextkit.harness.bundle.KextBundleReader;
+import org.kextkit.harness.bundle.KextBundleValidator;
+import org.kextkit.harness.bundle.ScanResult;
 import org.kextkit.harness.bundle.KextExecutable;
 import org.kextkit.harness.bundle.KextExecutableException;
 import org.kextkit.harness.diagnostics.DiagnosticGroup;
@@ -21,6 +28,7 @@ import org.kextkit.harness.link.KextClassLoader;
 import org.kextkit.harness.link.KextLinker;
 import org.kextkit.harness.link.LinkResult;
 import org.kextkit.harness.link.LinkedLibrary;
+import org.kextkit.harness.repository.KernelPseudoKexts;
 import org.kextkit.harness.repository.KextRepository;
 import org.kextkit.harness.resolve.DependencyResolver;
 import org.kextkit.harness.resolve.LoadedKextLookup;
@@ -51,6 +59,8 @@ public final class HostedKernel implements AutoCloseable {
     private final MetaClassRegistry metaClasses = new MetaClassRegistry();
     private final Map<String, LoadedKext> loadedById = new LinkedHashMap<>();
     private final Map<KextBundle, LoadedKext> loadedByBundle = new HashMap<>();
+    private final KextBundleReader reader;
+    private final KextBundleValidator validator = new KextBundleValidator();
     private int nextTag = 1;
     private long nextAddress = KEXT_BASE_ADDRESS;
     private boolean shutDown;
@@ -59,11 +69,21 @@ public final class HostedKernel implements AutoCloseable {
         this.settings = settings;
         this.log = new KernelLog(settings.logCapacity());
         this.repository = repository;
+        this.reader = new KextBundleReader(settings.arch(), settings.grammar(), new AtomicLong());
     }
 
     /**
-     * Boot a kernel: its KPI pseudo-kexts are loaded and started, with the first load tags, and
-     * {@code repository} is the set of kexts it knows.
+     * Boot a kernel that knows only its own pseudo-kexts; add kexts to {@link #repository()}.
+     * The KPI pseudo-kexts are loaded and started with the first load tags.
+     */
+    public static HostedKernel boot(KernelSettings settings) {
+        KernelPseudoKexts pseudoKexts = KernelPseudoKexts.forKernel(settings.kernelVersion(), settings.arch(), settings.grammar());
+        return boot(settings, new KextRepository(pseudoKexts));
+    }
+
+    /**
+     * Boot a kernel that knows the kexts of {@code repository}, whose pseudo-kexts must be those of
+     * the kernel version in {@code settings}.
      */
     public static HostedKernel boot(KernelSettings settings, KextRepository repository) {
         HostedKernel kernel = new HostedKernel(settings, repository);
@@ -108,6 +128,26 @@ public final class HostedKernel implements AutoCloseable {
     /** Return the kexts this kernel knows. */
     public KextRepository repository() {
         return repository;
+    }
+
+    /**
+     * Read and validate the kext at {@code path} (and its plug-ins) with this kernel's architecture
+     * and grammar, and make them known; returns what was read and any problems.
+     */
+    public synchronized BundleReadResult addKext(Path path) {
+        BundleReadResult result = reader.read(path);
+        for (KextBundle bundle : result.bundles()) {
+            validator.validate(bundle);
+            repository.add(bundle);
+        }
+        return result;
+    }
+
+    /** Scan an extensions folder (not recursively, plug-ins included) and make its kexts known. */
+    public synchronized ScanResult addRepository(Path folder) {
+        ScanResult result = new BundleScanner(reader, validator).scan(folder);
+        repository.addAll(result.bundles());
+        return result;
     }
 
     /** Return the live-instance counts of the kexts' classes. */
@@ -159,7 +199,7 @@ public final class HostedKernel implements AutoCloseable {
     public synchronized List<LoadReport> loadAll(List<KextBundle> kexts) {
         ensureRunning();
         DependencyResolver resolver = new DependencyResolver(repository, loadedLookup());
-        ClassIndex classIndex = new ClassIndex(repository);
+        ClassIndex classIndex = new ClassIndex(repository::all);
         List<LoadReport> reports = new ArrayList<>(kexts.size());
         for (KextBundle kext : kexts) {
             reports.add(loadOne(kext, resolver, classIndex));
@@ -232,7 +272,7 @@ public final class HostedKernel implements AutoCloseable {
             return loaded.uuid() == null;
         }
         try {
-            return KextExecutable.read(candidate.executablePath()).uuid().equals(loaded.uuid());
+            return candidate.executable().uuid().equals(loaded.uuid());
         } catch (KextExecutableException e) {
             return false;
         }
@@ -254,7 +294,7 @@ public final class HostedKernel implements AutoCloseable {
         String name = bundle.displayName();
         KextExecutable executable;
         try {
-            executable = KextExecutable.read(bundle.executablePath());
+            executable = bundle.executable();
         } catch (KextExecutableException e) {
             return new StepResult(null, KextReturn.VALIDATION, List.of(e.getMessage()));
         }
@@ -272,14 +312,14 @@ public final class HostedKernel implements AutoCloseable {
         KextServices services = new KextServices(bundle.identifier());
         LinkResult link = new KextLinker(classIndex).link(bundle, executable, libraries, services);
         if (!link.isLinked()) {
-            List<String> messages = new ArrayList<>(link.messages());
+            List<String> messages = new ArrayList<>(link.formatFindings());
             log.kernel("Kext " + name + " - link failed: " + messages.size() + " unresolved reference(s).");
             return new StepResult(null, KextReturn.LINK_ERROR, messages);
         }
         long size = bundle.isInterface() ? 0 : Math.max(PAGE, (executable.fileSize() + PAGE - 1) / PAGE * PAGE);
         long address = bundle.isInterface() ? 0 : nextAddress;
         nextAddress += size;
-        LoadedKext kext = new LoadedKext(this, bundle, nextTag++, address, size, executable.uuid(), linkedAgainst, link.classLoader());
+        LoadedKext kext = new LoadedKext(this, bundle, nextTag++, address, size, executable.uuid(), linkedAgainst, link.loader());
         register(kext);
         String failure = start(kext, executable.moduleClass());
         if (failure != null) {

@@ -1,5 +1,7 @@
 package org.kextkit.harness.link;
 
+import org.kextkit.harness.testing.Javac;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

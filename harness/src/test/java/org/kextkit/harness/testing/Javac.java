@@ -1,4 +1,4 @@
-package org.kextkit.harness.link;
+package org.kextkit.harness.testing;
 
 import java.io.IOException;
 import java.io.ByteArrayOutputStream;
@@ -14,20 +14,33 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /** Compile small Java sources against the test class path, for kexts written the way driver authors write them. */
-final class Javac {
+public final class Javac {
     private Javac() {
+    }
+
+    private static String classPathWith(List<Path> extra) {
+        StringBuilder sb = new StringBuilder(System.getProperty("java.class.path"));
+        for (Path p : extra) {
+            sb.append(java.io.File.pathSeparatorChar).append(p);
+        }
+        return sb.toString();
     }
 
     /**
      * Compile sources (binary class name to source text) into {@code dir} and return every class
      * file produced, nested and synthetic classes included, by binary name.
      */
-    static Map<String, byte[]> compile(Path dir, Map<String, String> sources) {
+    public static Map<String, byte[]> compile(Path dir, Map<String, String> sources) {
+        return compile(dir, sources, List.of());
+    }
+
+    /** Compile as {@link #compile(Path, Map)}, with more class folders on the class path. */
+    public static Map<String, byte[]> compile(Path dir, Map<String, String> sources, List<Path> classPath) {
         try {
             Path src = Files.createDirectories(dir.resolve("src"));
             Path out = Files.createDirectories(dir.resolve("classes"));
             List<String> args = new ArrayList<>(List.of("--release", "17", "-proc:none", "-d", out.toString(),
-                    "-classpath", System.getProperty("java.class.path")));
+                    "-classpath", classPathWith(classPath)));
             for (Map.Entry<String, String> e : sources.entrySet()) {
                 Path file = src.resolve(e.getKey().replace('.', '/') + ".java");
                 Files.createDirectories(file.getParent());
