@@ -200,14 +200,33 @@ public final class HostedKernel implements AutoCloseable {
         ensureRunning();
         DependencyResolver resolver = new DependencyResolver(repository, loadedLookup());
         ClassIndex classIndex = new ClassIndex(repository::all);
+        // One batch resolution shares the work of kexts reached from several roots; resolution
+        // prefers what is loaded, and nothing this batch loads can change a choice already made.
+        List<KextBundle> resolvable = new ArrayList<>();
+        for (KextBundle kext : kexts) {
+            if (isResolvable(kext)) {
+                resolvable.add(kext);
+            }
+        }
+        Map<KextBundle, Resolution> resolutions = new HashMap<>();
+        List<Resolution> resolved = resolver.resolveAll(resolvable);
+        for (int i = 0; i < resolvable.size(); i++) {
+            resolutions.put(resolvable.get(i), resolved.get(i));
+        }
         List<LoadReport> reports = new ArrayList<>(kexts.size());
         for (KextBundle kext : kexts) {
-            reports.add(loadOne(kext, resolver, classIndex));
+            reports.add(loadOne(kext, resolutions.get(kext), classIndex));
         }
         return reports;
     }
 
-    private LoadReport loadOne(KextBundle root, DependencyResolver resolver, ClassIndex classIndex) {
+    private boolean isResolvable(KextBundle kext) {
+        return (kext.identifier() == null || !loadedById.containsKey(kext.identifier()))
+                && !kext.diagnostics().has(DiagnosticGroup.VALIDATION)
+                && !(settings.safeBoot() && !isLoadableInSafeBoot(kext));
+    }
+
+    private LoadReport loadOne(KextBundle root, Resolution resolution, ClassIndex classIndex) {
         String name = root.displayName();
         LoadedKext already = root.identifier() == null ? null : loadedById.get(root.identifier());
         if (already != null) {
@@ -220,7 +239,6 @@ public final class HostedKernel implements AutoCloseable {
             log.kernel("Can't load kext " + name + " - not loadable during safe boot.");
             return failed(root, KextReturn.BOOT_LEVEL, List.of("Can't load kext " + name + " - not loadable during safe boot."));
         }
-        Resolution resolution = resolver.resolve(root);
         if (!resolution.isResolved()) {
             List<String> messages = new ArrayList<>(resolution.logLines());
             log.kernel("Can't load kext " + name + " - failed to resolve library dependencies.");
