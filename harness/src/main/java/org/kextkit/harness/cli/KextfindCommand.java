@@ -3,14 +3,17 @@ package org.kextkit.harness.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import org.kextkit.harness.cli.internal.ToolLog;
 import org.kextkit.harness.cli.internal.Usage;
 import org.kextkit.harness.cli.kextfind.KextfindQuery;
 import org.kextkit.harness.cli.kextfind.KextfindSyntaxException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterPreprocessor;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -18,7 +21,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "kextfind",
         customSynopsis = "kextkit kextfind [options] [directory or kext ...] [query]%n"
-                + "           [-report [-no-header] report_predicate ...]%n",
+                + "           [-report [-no-header] report_predicate ...]",
+        preprocessor = KextfindCommand.RawArguments.class,
         description = {"Find kexts matching a query, in the named directories (not recursively, plus plug-ins) or, "
                 + "by default, the system extension folders; print their paths, run the query's print commands, "
                 + "or print a tab-separated report."},
@@ -62,13 +66,27 @@ final class KextfindCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "ARG", hidden = true)
-    private List<String> args = new ArrayList<>();
+    private final List<String> args = new ArrayList<>();
 
     private final CliInvocation invocation;
 
     KextfindCommand(CliInvocation invocation) {
         this.invocation = invocation;
+    }
+
+    /**
+     * Hand kextfind every argument untouched: picocli cannot express the query grammar, and its own
+     * parsing would swallow {@code --}, which kextfind's predicates use to end their options.
+     */
+    static final class RawArguments implements IParameterPreprocessor {
+        @Override
+        public boolean preprocess(Stack<String> stack, CommandSpec commandSpec, ArgSpec argSpec, Map<String, Object> info) {
+            KextfindCommand command = commandSpec.commandLine().getCommand();
+            while (!stack.isEmpty()) {
+                command.args.add(stack.pop());
+            }
+            return true;
+        }
     }
 
     @Override

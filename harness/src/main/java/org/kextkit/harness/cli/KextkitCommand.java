@@ -75,8 +75,6 @@ public final class KextkitCommand implements Callable<Integer> {
         for (Map.Entry<String, Function<CliInvocation, Object>> extra : invocation.context().extraCommands().entrySet()) {
             root.addSubcommand(extra.getKey(), new CommandLine(extra.getValue().apply(invocation), factory));
         }
-        // kextfind's query language is parsed by hand: picocli must pass every token through untouched.
-        root.getSubcommands().get("kextfind").setUnmatchedOptionsArePositionalParams(true);
         root.setExpandAtFiles(false);
         root.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         root.setUsageHelpWidth(100);

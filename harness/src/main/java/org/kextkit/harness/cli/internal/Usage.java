@@ -2,6 +2,10 @@ package org.kextkit.harness.cli.internal;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.kextkit.harness.cli.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -40,23 +44,40 @@ public final class Usage {
 
     /** Handle picocli's parse errors: a one-line message, suggestions, the synopsis; exit 64. */
     public static final class ParameterErrors implements IParameterExceptionHandler {
+        private static final Pattern CLUSTER_FAILURE =
+                Pattern.compile("Unknown option: '.*' \\(while processing option: '(.*)'\\)");
+
         @Override
         public int handleParseException(ParameterException ex, String[] args) {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
             String message = ex.getMessage();
-            if (cmd.getParent() == null && ex instanceof UnmatchedArgumentException) {
+            List<String> suggestions = List.of();
+            if (ex instanceof UnmatchedArgumentException) {
                 List<String> unmatched = ((UnmatchedArgumentException) ex).getUnmatched();
-                if (!unmatched.isEmpty() && !unmatched.get(0).startsWith("-")) {
-                    message = "'" + unmatched.get(0) + "' is not a " + cmd.getCommandName() + " command.";
+                String first = unmatched.isEmpty() ? "" : unmatched.get(0);
+                // A single-dash long option that is mistyped ("-list-onyl") is read by picocli as a cluster
+                // of short options ("-l" + "ist-onyl"); report it as the one word the user typed.
+                Matcher cluster = CLUSTER_FAILURE.matcher(message);
+                if (cluster.matches()) {
+                    first = cluster.group(1);
+                    message = "Unknown option: '" + first + "'";
                 }
+                boolean unknownCommand = cmd.getParent() == null && !first.startsWith("-");
+                if (unknownCommand) {
+                    message = "'" + first + "' is not a " + cmd.getCommandName() + " command.";
+                }
+                Set<String> names = new TreeSet<>();
+                if (unknownCommand) {
+                    names.addAll(cmd.getSubcommands().keySet());
+                } else {
+                    cmd.getCommandSpec().options().stream().filter(o -> !o.hidden()).forEach(o -> names.addAll(List.of(o.names())));
+                }
+                suggestions = Suggestions.closest(first, names);
             }
             err.print(cmd.getCommandName() + ": " + message + "\n");
-            if (ex instanceof UnmatchedArgumentException) {
-                List<String> suggestions = ((UnmatchedArgumentException) ex).getSuggestions();
-                if (!suggestions.isEmpty()) {
-                    err.print("Did you mean: " + String.join(" or ", suggestions) + "?\n");
-                }
+            if (!suggestions.isEmpty()) {
+                err.print("Did you mean: " + String.join(" or ", suggestions) + "?\n");
             }
             printBrief(cmd, err);
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
