@@ -11,8 +11,6 @@ public final class ExitCodes {
     public static final int EX_OK = 0;
     /** A malformed command line; the message and the usage go to stderr. */
     public static final int EX_USAGE = 64;
-    /** Input data was wrong (kept for symmetry with kext_tools). */
-    public static final int EX_DATAERR = 65;
     /** A path named on the command line does not exist. */
     public static final int EX_NOINPUT = 66;
     /** A service the command needs (kernel, kext reader, linker) is not connected to this command line. */

@@ -33,12 +33,6 @@ public record KextstatRow(int tag, int refs, long address, long size, long wired
         linkedAgainst = linkedAgainst == null ? List.of() : List.copyOf(linkedAgainst);
     }
 
-    /** Return the same row with {@code Refs} replaced; handy for kernels that count references lazily. */
-    public KextstatRow withRefs(int newRefs) {
-        return new KextstatRow(tag, newRefs, address, size, wired, bundleId, version, uuid, linkedAgainst, arch,
-                kernelComponent);
-    }
-
     @Override
     public String toString() {
         return Objects.toString(bundleId, "????") + " (" + Objects.toString(version, "????") + ") tag " + tag;
