@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.kextkit.harness.bundle.KextBundle;
@@ -40,10 +41,13 @@ public final class KextfindQuery {
     private static final Set<String> INTEGRITY_STATES = Set.of("correct", "unknown", "not-apple", "no-receipt", "modified");
     private static final Set<String> KEYWORDS = keywords();
     // Two-letter operators first, so that "ne" is not read as "n" + "e".
-    private static final String[][] VERSION_OPERATORS = {
-        {"ne", "NOT_EQUAL"}, {"gt", "GREATER"}, {"ge", "GREATER_OR_EQUAL"}, {"lt", "LESS"}, {"le", "LESS_OR_EQUAL"},
-        {"e", "EQUAL"},
-    };
+    private static final List<Map.Entry<String, Predicates.VersionOperator>> VERSION_OPERATORS = List.of(
+            Map.entry("ne", Predicates.VersionOperator.NOT_EQUAL),
+            Map.entry("gt", Predicates.VersionOperator.GREATER),
+            Map.entry("ge", Predicates.VersionOperator.GREATER_OR_EQUAL),
+            Map.entry("lt", Predicates.VersionOperator.LESS),
+            Map.entry("le", Predicates.VersionOperator.LESS_OR_EQUAL),
+            Map.entry("e", Predicates.VersionOperator.EQUAL));
 
     /**
      * Name one place to search: a path as typed, or (for {@code null}) the system extension folders.
@@ -504,10 +508,10 @@ public final class KextfindQuery {
         String text = argument(predicate, at);
         Predicates.VersionOperator op = null;
         String rest = text;
-        for (String[] prefix : VERSION_OPERATORS) {
-            if (text.startsWith(prefix[0])) {
-                op = Predicates.VersionOperator.valueOf(prefix[1]);
-                rest = text.substring(prefix[0].length());
+        for (Map.Entry<String, Predicates.VersionOperator> prefix : VERSION_OPERATORS) {
+            if (text.startsWith(prefix.getKey())) {
+                op = prefix.getValue();
+                rest = text.substring(prefix.getKey().length());
                 break;
             }
         }

@@ -2,6 +2,7 @@ package org.kextkit.harness.cli.kextfind;
 
 import com.dd.plist.NSDictionary;
 import com.dd.plist.NSObject;
+import java.util.Locale;
 import org.kextkit.harness.bundle.KextBundle;
 import org.kextkit.harness.version.Compatibility;
 import org.kextkit.harness.version.KextVersion;
@@ -52,7 +53,7 @@ final class Predicates {
             String bundleName = String.valueOf(kext.path().getFileName());
             boolean ci = caseInsensitive || evaluation.caseInsensitive();
             if (substring || evaluation.substring()) {
-                return ci ? bundleName.toLowerCase(java.util.Locale.ROOT).contains(name.toLowerCase(java.util.Locale.ROOT))
+                return ci ? bundleName.toLowerCase(Locale.ROOT).contains(name.toLowerCase(Locale.ROOT))
                         : bundleName.contains(name);
             }
             return ci ? bundleName.equalsIgnoreCase(name) : bundleName.equals(name);

@@ -1,5 +1,6 @@
 package org.kextkit.harness.cli.kextfind;
 
+import java.util.function.BiFunction;
 import org.kextkit.harness.bundle.KextBundle;
 
 /**
@@ -37,7 +38,7 @@ interface ReportColumn {
     }
 
     /** Any other column, given by its heading and a cell function. */
-    record Computed(String heading, java.util.function.BiFunction<KextBundle, Evaluation, String> function)
+    record Computed(String heading, BiFunction<KextBundle, Evaluation, String> function)
             implements ReportColumn {
         @Override
         public String cell(KextBundle kext, Evaluation evaluation) {
