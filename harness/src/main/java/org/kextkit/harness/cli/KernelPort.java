@@ -1,0 +1,43 @@
+package org.kextkit.harness.cli;
+
+import java.util.List;
+
+/**
+ * Give the kext commands access to a running hosted kernel: what is loaded, and requests to load,
+ * unload and terminate.
+ *
+ * <p>This is the seam between the commands and {@code org.kextkit.harness.lifecycle}: the kernel
+ * side implements it; kextstat, kextload, kextunload, kextutil (when loading) and
+ * {@code kextfind -loaded} call it. Every method may be called from any thread, once per command
+ * invocation. A method throws {@link KernelUnavailableException} only when the kernel cannot be
+ * reached at all (not booted, shut down); a request the kernel refuses is a {@link KernelResponse}
+ * with a failure code and the kernel's log lines.
+ */
+public interface KernelPort {
+    /**
+     * Return every loaded kext, including the kernel pseudo-kexts; the kernel itself (tag 0) may be
+     * included and is never printed.
+     */
+    List<KextstatRow> loadedKexts() throws KernelUnavailableException;
+
+    /**
+     * Load a kext and whatever it depends on, as kextd does for kextload and the kernel does for
+     * kextutil: read and resolve against {@link LoadRequest#searchPaths()}, link, start and send
+     * personalities as {@link LoadRequest#mode()} says. A kext that is already loaded with the same
+     * version succeeds.
+     */
+    KernelResponse load(LoadRequest request) throws KernelUnavailableException;
+
+    /**
+     * Unload the kext with this identifier ({@link UnloadMode#UNLOAD}: terminate its services, remove
+     * its personalities, stop and unload it), or only terminate its services and remove its
+     * personalities ({@link UnloadMode#TERMINATE_AND_REMOVE_PERSONALITIES}, {@code kextunload -p}).
+     */
+    KernelResponse unload(String bundleIdentifier, UnloadMode mode) throws KernelUnavailableException;
+
+    /**
+     * Terminate every instance of the I/O Kit class {@code className} and of its subclasses, without
+     * unloading anything or removing personalities ({@code kextunload -c}).
+     */
+    KernelResponse terminateInstances(String className) throws KernelUnavailableException;
+}
