@@ -1,5 +1,7 @@
 package org.kextkit.harness.cli;
 
+import org.kextkit.harness.lifecycle.KextReturn;
+
 import java.util.List;
 import java.util.Objects;
 

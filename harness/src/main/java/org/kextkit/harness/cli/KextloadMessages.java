@@ -1,5 +1,7 @@
 package org.kextkit.harness.cli;
 
+import org.kextkit.harness.lifecycle.KextReturn;
+
 /**
  * Spell kextload's messages exactly as kext_tools' {@code kextload_main.c} prints them (each without
  * its newline). {@code target} is a kext path or a bundle identifier.

@@ -1,5 +1,7 @@
 package org.kextkit.harness.cli;
 
+import org.kextkit.harness.lifecycle.KextReturn;
+
 /**
  * Spell kextunload's messages exactly as kext_tools' {@code kextunload_main.c} and IOKitUser's
  * {@code OSKextUnloadKextWithIdentifier} print them (each without its newline).

@@ -1,5 +1,7 @@
 package org.kextkit.harness.cli;
 
+import org.kextkit.harness.lifecycle.KextReturn;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

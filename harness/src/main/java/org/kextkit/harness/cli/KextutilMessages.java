@@ -1,5 +1,7 @@
 package org.kextkit.harness.cli;
 
+import org.kextkit.harness.lifecycle.KextReturn;
+
 /**
  * Spell kextutil's messages exactly as kext_tools' {@code kextutil_main.c} prints them (each without
  * its newline); {@code path} is the kext path as the user typed it.

@@ -20,7 +20,7 @@ import org.kextkit.harness.cli.KernelResponse;
 import org.kextkit.harness.cli.KernelUnavailableException;
 import org.kextkit.harness.cli.KextCatalog;
 import org.kextkit.harness.cli.KextLog;
-import org.kextkit.harness.cli.KextReturn;
+import org.kextkit.harness.lifecycle.KextReturn;
 import org.kextkit.harness.cli.KextstatRow;
 import org.kextkit.harness.cli.LoadRequest;
 import org.kextkit.harness.cli.TrialLink;

@@ -1,0 +1,207 @@
+package org.kextkit.harness.cli.wiring;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.kextkit.harness.bundle.BundleProblem;
+import org.kextkit.harness.bundle.BundleReadResult;
+import org.kextkit.harness.bundle.BundleScanner;
+import org.kextkit.harness.bundle.KextBundle;
+import org.kextkit.harness.bundle.KextBundleReader;
+import org.kextkit.harness.bundle.KextBundleValidator;
+import org.kextkit.harness.bundle.KextExecutable;
+import org.kextkit.harness.bundle.KextExecutableException;
+import org.kextkit.harness.bundle.ScanResult;
+import org.kextkit.harness.cli.KextCatalog;
+import org.kextkit.harness.cli.KextLog;
+import org.kextkit.harness.cli.LogLevel;
+import org.kextkit.harness.cli.TrialLink;
+import org.kextkit.harness.diagnostics.DiagnosticGroup;
+import org.kextkit.harness.link.ClassIndex;
+import org.kextkit.harness.link.LinkChecker;
+import org.kextkit.harness.link.LinkFinding;
+import org.kextkit.harness.repository.KernelPseudoKexts;
+import org.kextkit.harness.repository.KextRepository;
+import org.kextkit.harness.resolve.DependencyResolver;
+import org.kextkit.harness.resolve.LoadedKextLookup;
+import org.kextkit.harness.resolve.Resolution;
+import org.kextkit.harness.version.VersionGrammar;
+
+/**
+ * Hold kexts read from disk, with the kernel's pseudo-kexts, and answer kextutil's and kextfind's
+ * questions about them with the real validator, resolver and link checker.
+ *
+ * <p>Kexts are validated as they are read. Authentication always passes: a hosted kernel has no
+ * root:wheel ownership to check.
+ */
+final class DiskKextCatalog implements KextCatalog {
+    private final List<KextBundle> kexts = new ArrayList<>();
+    private final Map<Path, KextBundle> byPath = new HashMap<>();
+    private final KextRepository repository;
+    private final DependencyResolver resolver;
+    private final Map<KextBundle, Resolution> resolutions = new IdentityHashMap<>();
+    private final ClassIndex classIndex;
+
+    DiskKextCatalog(List<Path> searchItems, String arch, String kernelVersion, VersionGrammar grammar, KextLog log) {
+        KernelPseudoKexts kernel = KernelPseudoKexts.forKernel(kernelVersion, arch, grammar);
+        this.repository = new KextRepository(kernel);
+        KextBundleReader reader = new KextBundleReader(arch, grammar, new AtomicLong());
+        KextBundleValidator validator = new KextBundleValidator();
+        for (Path item : searchItems) {
+            List<KextBundle> read;
+            List<BundleProblem> problems;
+            if (Files.isDirectory(item) && !item.getFileName().toString().endsWith(KextBundleReader.KEXT_EXTENSION)) {
+                ScanResult scan = new BundleScanner(reader, validator).scan(item);
+                read = scan.bundles();
+                problems = scan.problems();
+            } else {
+                BundleReadResult result = reader.read(item);
+                read = result.bundles();
+                problems = result.problems();
+                read.forEach(validator::validate);
+            }
+            for (BundleProblem problem : problems) {
+                log.log(LogLevel.ERROR, problem.message());
+            }
+            for (KextBundle bundle : read) {
+                kexts.add(bundle);
+                byPath.put(bundle.path().toAbsolutePath().normalize(), bundle);
+                repository.add(bundle);
+            }
+        }
+        this.resolver = new DependencyResolver(repository, LoadedKextLookup.NONE);
+        this.classIndex = new ClassIndex(repository::all);
+    }
+
+    /** Return the repository of everything read plus the pseudo-kexts. */
+    KextRepository repository() {
+        return repository;
+    }
+
+    ClassIndex classIndex() {
+        return classIndex;
+    }
+
+    @Override
+    public List<KextBundle> kexts() {
+        return List.copyOf(kexts);
+    }
+
+    @Override
+    public KextBundle kextAt(Path path) {
+        return byPath.get(path.toAbsolutePath().normalize());
+    }
+
+    @Override
+    public List<KextBundle> kextsWithIdentifier(String bundleIdentifier) {
+        return repository.candidates(bundleIdentifier);
+    }
+
+    @Override
+    public boolean validate(KextBundle kext) {
+        return !kext.diagnostics().has(DiagnosticGroup.VALIDATION);
+    }
+
+    @Override
+    public boolean authenticate(KextBundle kext) {
+        return true;
+    }
+
+    Resolution resolution(KextBundle kext) {
+        return resolutions.computeIfAbsent(kext, resolver::resolve);
+    }
+
+    @Override
+    public boolean resolveDependencies(KextBundle kext) {
+        return validate(kext) && resolution(kext).isResolved();
+    }
+
+    @Override
+    public boolean checkDependencies(KextBundle kext, boolean authenticate) {
+        if (!resolveDependencies(kext)) {
+            return false;
+        }
+        for (KextBundle dependency : resolution(kext).loadList()) {
+            if (dependency != kext && !validate(dependency)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean isLoadable(KextBundle kext) {
+        return validate(kext) && checkDependencies(kext, true);
+    }
+
+    @Override
+    public boolean isLoadableInSafeBoot(KextBundle kext) {
+        boolean eligible = true;
+        List<KextBundle> all = new ArrayList<>(dependencies(kext));
+        all.add(kext);
+        for (KextBundle bundle : all) {
+            String required = bundle.osBundleRequired();
+            if (required == null || required.equals("DriverKit")) {
+                eligible = false;
+                kext.diagnostics().add(DiagnosticGroup.BOOT_LEVEL, "Kext isn't loadable during safe boot.",
+                        bundle.displayName(), required == null ? "OSBundleRequired not set" : "OSBundleRequired is DriverKit");
+            }
+        }
+        return eligible;
+    }
+
+    @Override
+    public List<KextBundle> dependencies(KextBundle kext) {
+        if (!resolveDependencies(kext)) {
+            return List.of();
+        }
+        List<KextBundle> dependencies = new ArrayList<>(resolution(kext).loadList());
+        dependencies.remove(kext);
+        return dependencies;
+    }
+
+    @Override
+    public List<KextBundle> dependents(KextBundle kext) {
+        Set<KextBundle> dependents = new LinkedHashSet<>();
+        for (KextBundle other : kexts) {
+            if (other != kext && dependencies(other).contains(kext)) {
+                dependents.add(other);
+            }
+        }
+        return List.copyOf(dependents);
+    }
+
+    @Override
+    public Optional<TrialLink> trialLink(KextBundle kext) {
+        if (!resolveDependencies(kext)) {
+            return Optional.empty();
+        }
+        if (!kext.declaresExecutable()) {
+            return Optional.of(TrialLink.ok());
+        }
+        KextExecutable executable;
+        try {
+            executable = kext.executable();
+        } catch (KextExecutableException e) {
+            return Optional.of(TrialLink.failed(List.of(e.getMessage())));
+        }
+        List<LinkFinding> findings = new LinkChecker(classIndex)
+                .check(kext, executable, resolution(kext).linkDependencies(kext));
+        if (findings.isEmpty()) {
+            return Optional.of(TrialLink.ok());
+        }
+        List<String> lines = new ArrayList<>();
+        for (LinkFinding finding : findings) {
+            lines.add(finding.message());
+        }
+        return Optional.of(TrialLink.failed(lines));
+    }
+}

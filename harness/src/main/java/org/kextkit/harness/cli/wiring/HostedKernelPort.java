@@ -1,0 +1,153 @@
+package org.kextkit.harness.cli.wiring;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.kextkit.harness.bundle.BundleProblem;
+import org.kextkit.harness.bundle.BundleReadResult;
+import org.kextkit.harness.bundle.KextBundle;
+import org.kextkit.harness.bundle.KextBundleReader;
+import org.kextkit.harness.bundle.ScanResult;
+import org.kextkit.harness.cli.KernelMessage;
+import org.kextkit.harness.cli.KernelPort;
+import org.kextkit.harness.cli.KernelResponse;
+import org.kextkit.harness.cli.KernelUnavailableException;
+import org.kextkit.harness.cli.KextstatRow;
+import org.kextkit.harness.cli.LoadRequest;
+import org.kextkit.harness.cli.UnloadMode;
+import org.kextkit.harness.diagnostics.DiagnosticGroup;
+import org.kextkit.harness.lifecycle.HostedKernel;
+import org.kextkit.harness.lifecycle.KernelLog;
+import org.kextkit.harness.lifecycle.KextReturn;
+import org.kextkit.harness.lifecycle.LoadReport;
+import org.kextkit.harness.lifecycle.LoadedKext;
+import org.kextkit.harness.lifecycle.UnloadReport;
+
+/**
+ * Serve the kext commands' kernel requests from a {@link HostedKernel}: kextstat rows, loads with
+ * their search paths, unloads. The kernel's log lines written during a request come back as the
+ * response's messages, so {@code -v} shows what the kext printed.
+ */
+public final class HostedKernelPort implements KernelPort {
+    private final HostedKernel kernel;
+
+    /** Serve requests from {@code kernel}. */
+    public HostedKernelPort(HostedKernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** Return the kernel behind this port. */
+    public HostedKernel kernel() {
+        return kernel;
+    }
+
+    @Override
+    public List<KextstatRow> loadedKexts() {
+        List<KextstatRow> rows = new ArrayList<>();
+        for (LoadedKext kext : kernel.loadedKexts()) {
+            List<Integer> linked = new ArrayList<>();
+            for (LoadedKext dependency : kext.linkedAgainst()) {
+                linked.add(dependency.tag());
+            }
+            rows.add(new KextstatRow(kext.tag(), kext.refs(), kext.address(), kext.size(), kext.wired(), kext.bundleId(),
+                    kext.version(), kext.uuid(), linked, kernel.settings().arch(), kext.isKernelComponent()));
+        }
+        return rows;
+    }
+
+    @Override
+    public KernelResponse load(LoadRequest request) throws KernelUnavailableException {
+        long logMark = kernel.log().lastSequence();
+        List<KernelMessage> messages = new ArrayList<>();
+        KextBundle root = null;
+        synchronized (kernel) {
+            for (Path item : request.searchPaths()) {
+                List<BundleProblem> problems;
+                List<KextBundle> read;
+                if (Files.isDirectory(item) && !item.getFileName().toString().endsWith(KextBundleReader.KEXT_EXTENSION)) {
+                    ScanResult scan = kernel.addRepository(item);
+                    problems = scan.problems();
+                    read = scan.bundles();
+                } else {
+                    BundleReadResult result = kernel.addKext(item);
+                    problems = result.problems();
+                    read = result.bundles();
+                }
+                problems.forEach(p -> messages.add(KernelMessage.error(p.message())));
+                if (request.kext() != null) {
+                    for (KextBundle bundle : read) {
+                        if (bundle.path().toAbsolutePath().normalize().equals(request.kext().toAbsolutePath().normalize())) {
+                            root = bundle;
+                        }
+                    }
+                }
+            }
+            if (request.kext() != null && root == null) {
+                BundleReadResult result = kernel.addKext(request.kext());
+                result.problems().forEach(p -> messages.add(KernelMessage.error(p.message())));
+                root = result.bundle().orElse(null);
+            }
+            if (request.bundleIdentifier() != null) {
+                root = kernel.repository().preferred(request.bundleIdentifier());
+                if (root == null) {
+                    messages.add(KernelMessage.error("Can't find kext with bundle identifier " + request.bundleIdentifier() + "."));
+                    return new KernelResponse(KextReturn.NOT_FOUND, messages);
+                }
+            }
+            if (root == null) {
+                return new KernelResponse(KextReturn.NOT_A_KEXT, messages);
+            }
+            if (root.diagnostics().has(DiagnosticGroup.VALIDATION)) {
+                messages.add(KernelMessage.error("Diagnostics for " + root.path() + ":"));
+                for (String line : root.diagnostics().format(java.util.Set.of(DiagnosticGroup.VALIDATION)).split("\n")) {
+                    messages.add(KernelMessage.error(line));
+                }
+            }
+            LoadReport report = kernel.load(root);
+            report.messages().forEach(m -> messages.add(KernelMessage.error(m)));
+            if (report.result() == KextReturn.DEPENDENCIES) {
+                for (String line : root.diagnostics().format(java.util.Set.of(DiagnosticGroup.DEPENDENCIES)).split("\n")) {
+                    if (!line.isEmpty()) {
+                        messages.add(KernelMessage.error(line));
+                    }
+                }
+            }
+            appendLog(messages, logMark);
+            return new KernelResponse(report.result(), messages);
+        }
+    }
+
+    private void appendLog(List<KernelMessage> messages, long since) {
+        for (KernelLog.Entry entry : kernel.log().since(since)) {
+            messages.add(KernelMessage.basic(entry.message()));
+        }
+    }
+
+    @Override
+    public KernelResponse unload(String bundleIdentifier, UnloadMode mode) {
+        long logMark = kernel.log().lastSequence();
+        List<KernelMessage> messages = new ArrayList<>();
+        if (mode == UnloadMode.TERMINATE_AND_REMOVE_PERSONALITIES) {
+            // No I/O Kit services or personalities exist in this kernel yet, so there is nothing to
+            // terminate; the kext itself must be loaded for the request to make sense.
+            if (kernel.loadedKext(bundleIdentifier).isEmpty()) {
+                messages.add(KernelMessage.error("Kext " + bundleIdentifier + " not found for unload request."));
+                return new KernelResponse(KextReturn.NOT_FOUND, messages);
+            }
+            return new KernelResponse(KextReturn.SUCCESS, messages);
+        }
+        UnloadReport report = kernel.unload(bundleIdentifier);
+        if (!report.isUnloaded()) {
+            report.messages().forEach(m -> messages.add(KernelMessage.error(m)));
+        }
+        appendLog(messages, logMark);
+        return new KernelResponse(report.result(), messages);
+    }
+
+    @Override
+    public KernelResponse terminateInstances(String className) {
+        return new KernelResponse(KextReturn.UNSUPPORTED, List.of(KernelMessage.error(
+                "This hosted kernel has no I/O Kit registry yet, so there are no instances of " + className + " to terminate.")));
+    }
+}
