@@ -232,7 +232,9 @@ public final class ConfigLoader {
         PropertiesConfiguration config = new PropertiesConfiguration();
         config.setIncludesAllowed(false);
         try {
-            new FileHandler(config).load(file.toFile(), "UTF-8");
+            FileHandler handler = new FileHandler(config);
+            handler.setEncoding("UTF-8");
+            handler.load(file.toFile());
         } catch (ConfigurationException | RuntimeException e) {
             throw new ConfigException("Configuration file " + file + " is malformed: " + problem(e)
                     + ". Expected Java properties lines such as kextkit.arch=arm64; fix the file.", e);
