@@ -102,7 +102,7 @@ public final class DaemonLauncher {
             out.println("Hosted kernel booted (pid " + booted.pid() + ", kernel version " + booted.kernelVersion()
                     + ", socket " + booted.socket() + ").");
             Path clientSees = clientSocket();
-            if (!clientSees.equals(booted.socket())) {
+            if (clientSees != null && !clientSees.equals(booted.socket())) {
                 err.println("Notice: kextstat and the other fast commands look for the kernel at " + clientSees
                         + " (they read only KEXTKIT_SOCKET and -Dkextkit.socket, and kextkit.socket here comes from "
                         + config.origin(ConfigKey.SOCKET).describe(ConfigKey.SOCKET) + "). Run: export KEXTKIT_SOCKET="
@@ -118,11 +118,19 @@ public final class DaemonLauncher {
         }
     }
 
-    /** Return where the fast client run with this launcher's environment would look for the socket. */
+    /**
+     * Return where the fast client run with this launcher's environment would look for the socket, or
+     * null if the environment does not say.
+     */
     Path clientSocket() {
-        return SocketLocator.locate(environment.get(SocketLocator.ENV),
-                systemProperties.getProperty(SocketLocator.PROPERTY), systemProperties.getProperty("java.io.tmpdir"),
-                systemProperties.getProperty("user.name"));
+        String env = environment.get(SocketLocator.ENV);
+        String property = systemProperties.getProperty(SocketLocator.PROPERTY);
+        String tmpdir = systemProperties.getProperty("java.io.tmpdir");
+        String user = systemProperties.getProperty("user.name");
+        if ((env == null || env.isEmpty()) && property == null && (tmpdir == null || user == null)) {
+            return null;
+        }
+        return SocketLocator.locate(env, property, tmpdir, user);
     }
 
     /**
