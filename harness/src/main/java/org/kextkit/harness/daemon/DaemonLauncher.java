@@ -195,18 +195,16 @@ public final class DaemonLauncher {
     }
 
     /**
-     * Return the daemon's command line: {@code [setsid] java [options] -cp CP KernelDaemon --set k=v ...}.
-     * {@code setsid}, where there is one, puts the daemon in a session of its own, so closing the
-     * terminal or pressing Ctrl-C in it does not stop the kernel.
+     * Return the daemon's command line: {@code [setsid] [nohup] java [options] -cp CP KernelDaemon --set k=v ...}.
+     * {@code setsid}, where there is one (Linux), puts the daemon in a session of its own, so Ctrl-C in
+     * the terminal that booted it does not reach it; {@code nohup} makes it ignore the hang-up a closing
+     * terminal sends (the JVM leaves an ignored SIGHUP ignored). Both replace themselves with java, so
+     * the pid stays the same.
      */
     public List<String> command() {
         List<String> cmd = new ArrayList<>();
-        for (String setsid : List.of("/usr/bin/setsid", "/bin/setsid")) {
-            if (Files.isExecutable(Path.of(setsid))) {
-                cmd.add(setsid);
-                break;
-            }
-        }
+        addIfPresent(cmd, "setsid");
+        addIfPresent(cmd, "nohup");
         cmd.add(javaExecutable.toString());
         cmd.addAll(config.daemonJavaOptions());
         cmd.add("-cp");
@@ -221,6 +219,16 @@ public final class DaemonLauncher {
             cmd.add(kernelFactory);
         }
         return cmd;
+    }
+
+    private static void addIfPresent(List<String> cmd, String tool) {
+        for (String dir : List.of("/usr/bin/", "/bin/")) {
+            Path p = Path.of(dir + tool);
+            if (Files.isExecutable(p)) {
+                cmd.add(p.toString());
+                return;
+            }
+        }
     }
 
     /** Refuse if a kernel answers on {@code socket}; remove the file if nobody does. Return true if removed. */

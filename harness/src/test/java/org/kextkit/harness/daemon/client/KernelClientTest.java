@@ -13,9 +13,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kextkit.harness.config.ConfigLoader;
+import org.kextkit.harness.config.KextkitConfig;
 
 class KernelClientTest {
     @TempDir
@@ -87,6 +90,18 @@ class KernelClientTest {
         assertEquals(Path.of("/var/tmp/kextkit-ada/kernel.sock"), SocketLocator.locate(null, null, "/var/tmp/", "ada"));
         assertEquals(Path.of("").toAbsolutePath().resolve("k.sock"), SocketLocator.locate("k.sock", null, "/tmp",
                 "ada"));
+    }
+
+    @Test
+    void theClientsDefaultSocketIsTheConfigurationsDefault() {
+        Properties props = new Properties();
+        props.setProperty("java.io.tmpdir", "/var/tmp/");
+        props.setProperty("user.name", "ada");
+        props.setProperty("user.home", tmp.toString());
+
+        KextkitConfig config = new ConfigLoader().environment(Map.of()).systemProperties(props).load();
+
+        assertEquals(config.socket(), SocketLocator.locate(null, null, "/var/tmp/", "ada"));
     }
 
     @Test
