@@ -256,11 +256,11 @@ class ConfigLoaderTest {
         Path file = userFile("kextkit.extensions = Kexts , /Library/Extensions,, ~/More\n");
 
         KextkitConfig fromFile = loader().load();
-        KextkitConfig fromCommandLine = loader().commandLine(List.of("extensions=build/kexts")).load();
+        KextkitConfig fromCommandLine = loader().commandLine(List.of("extensions=build/kexts,/opt/kexts")).load();
 
         assertEquals(List.of(file.getParent().resolve("Kexts"), Path.of("/Library/Extensions"), home.resolve("More")),
                 fromFile.extensions());
-        assertEquals(List.of(cwd.resolve("build/kexts")), fromCommandLine.extensions());
+        assertEquals(List.of(cwd.resolve("build/kexts"), Path.of("/opt/kexts")), fromCommandLine.extensions());
     }
 
     @Test
