@@ -208,7 +208,7 @@ public final class DaemonLauncher {
         cmd.add(javaExecutable.toString());
         cmd.addAll(config.daemonJavaOptions());
         cmd.add("-cp");
-        cmd.add(classPath);
+        cmd.add(absoluteClassPath(classPath));
         cmd.add(KernelDaemon.class.getName());
         for (String set : config.toSetArguments()) {
             cmd.add("--set");
@@ -219,6 +219,23 @@ public final class DaemonLauncher {
             cmd.add(kernelFactory);
         }
         return cmd;
+    }
+
+    /**
+     * Make every class path entry absolute: the daemon runs in the socket's directory, where entries
+     * relative to the caller's working directory would name nothing.
+     */
+    static String absoluteClassPath(String classPath) {
+        StringBuilder sb = new StringBuilder();
+        for (String entry : classPath.split(File.pathSeparator, -1)) {
+            if (sb.length() > 0) {
+                sb.append(File.pathSeparatorChar);
+            }
+            String absolute = Path.of(entry).toAbsolutePath().normalize().toString();
+            // A "dir/*" wildcard survives toAbsolutePath; keep it as the java launcher expects it.
+            sb.append(entry.endsWith("/*") && !absolute.endsWith("/*") ? absolute + "/*" : absolute);
+        }
+        return sb.toString();
     }
 
     private static void addIfPresent(List<String> cmd, String tool) {
