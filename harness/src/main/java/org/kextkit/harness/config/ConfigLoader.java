@@ -262,10 +262,11 @@ public final class ConfigLoader {
             String name = it.next();
             ConfigKey key = ConfigKey.byName(name).filter(k -> k.key().equals(name)).orElse(null);
             if (key == null) {
+                // Command-line keys were checked as they were parsed, so only these three layers remain.
                 String where = switch (layer.origin.layer()) {
                     case SYSTEM_PROPERTY -> "system property -D" + name;
                     case USER_FILE -> layer.origin.file().toString();
-                    default -> layer.origin.describe(ConfigKey.ARCH);
+                    default -> "the built-in defaults (" + DEFAULTS_RESOURCE + ")";
                 };
                 String remedy = switch (layer.origin.layer()) {
                     case SYSTEM_PROPERTY -> "Remove -D" + name + " or correct its name.";

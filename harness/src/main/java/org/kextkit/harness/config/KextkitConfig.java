@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.kextkit.harness.version.KextVersion;
@@ -93,7 +94,7 @@ public final class KextkitConfig {
         return switch (key) {
             case KERNEL_VERSION -> kernelVersion.source();
             case ARCH -> arch.archName();
-            case VERSION_GRAMMAR -> versionGrammar.name().toLowerCase(java.util.Locale.ROOT);
+            case VERSION_GRAMMAR -> versionGrammar.name().toLowerCase(Locale.ROOT);
             case EXTENSIONS -> joinPaths(extensions);
             case SOCKET -> socket.toString();
             case BOOT_ARGS -> bootArgs.toString();

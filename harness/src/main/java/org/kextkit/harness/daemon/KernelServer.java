@@ -1,6 +1,7 @@
 package org.kextkit.harness.daemon;
 
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -27,6 +28,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -36,6 +38,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -428,7 +431,7 @@ public final class KernelServer {
         line(sb, "pid", Long.toString(pid));
         line(sb, "uptime", formatUptime(Duration.between(started, Instant.now())));
         line(sb, "kernel version", config.kernelVersion().source() + " (" + config.arch().archName() + ", "
-                + config.versionGrammar().name().toLowerCase(java.util.Locale.ROOT) + " version grammar)");
+                + config.versionGrammar().name().toLowerCase(Locale.ROOT) + " version grammar)");
         line(sb, "boot-args", describeBootArgs());
         if (!config.bootArgs().unknown().isEmpty()) {
             line(sb, "unknown args", String.join(" ", config.bootArgs().unknown()));
@@ -535,7 +538,7 @@ public final class KernelServer {
         }
     }
 
-    private static void closeQuietly(java.io.Closeable c) {
+    private static void closeQuietly(Closeable c) {
         try {
             c.close();
         } catch (IOException e) {
@@ -568,7 +571,7 @@ public final class KernelServer {
         return sw.toString().trim();
     }
 
-    private static java.util.concurrent.ThreadFactory named(String name) {
+    private static ThreadFactory named(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, n.incrementAndGet() == 1 ? name : name + "-" + n.get());

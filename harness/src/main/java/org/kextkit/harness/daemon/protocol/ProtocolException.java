@@ -9,7 +9,7 @@ import java.io.IOException;
 public final class ProtocolException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** What went wrong, so that callers can react without parsing the message. */
+    /** Classify what went wrong, so that callers can react without parsing the message. */
     public enum Kind {
         /** The peer closed the connection before sending a single byte (a liveness probe). */
         EMPTY,
