@@ -83,34 +83,42 @@ public final class KernelClient {
             print(err, "kextkit: cannot open a Unix domain socket: " + e.getMessage() + ".\n");
             return ExitStatus.NO_KERNEL;
         }
-        try (channel) {
+        try {
+            return exchange(channel, socket, frame, out, err);
+        } finally {
             try {
-                channel.connect(UnixDomainSocketAddress.of(socket));
+                channel.close();
             } catch (IOException e) {
-                return connectFailed(socket, e, err);
+                // The exchange is over and its outcome already decided; a failed close changes nothing.
             }
-            KernelReply reply;
-            try {
-                OutputStream toKernel = Channels.newOutputStream(channel);
-                toKernel.write(frame);
-                toKernel.flush();
-                InputStream fromKernel = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
-                reply = WireFormat.readReply(fromKernel);
-            } catch (ProtocolException e) {
-                return protocolFailed(socket, e, err);
-            } catch (IOException e) {
-                print(err, "kextkit: lost the connection to the hosted kernel at " + socket + " before its reply was "
-                        + "complete (" + e.getMessage() + "). The kernel may have stopped; see "
-                        + SocketLocator.logFile(socket) + ".\n");
-                return ExitStatus.IO_ERROR;
-            }
-            write(out, reply.stdout());
-            write(err, reply.stderr());
-            return reply.exitCode();
-        } catch (IOException e) {
-            // Closing the channel failed after the exchange; the reply has been delivered already.
-            return ExitStatus.OK;
         }
+    }
+
+    private static int exchange(SocketChannel channel, Path socket, byte[] frame, OutputStream out,
+            OutputStream err) {
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            return connectFailed(socket, e, err);
+        }
+        KernelReply reply;
+        try {
+            OutputStream toKernel = Channels.newOutputStream(channel);
+            toKernel.write(frame);
+            toKernel.flush();
+            InputStream fromKernel = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
+            reply = WireFormat.readReply(fromKernel);
+        } catch (ProtocolException e) {
+            return protocolFailed(socket, e, err);
+        } catch (IOException e) {
+            print(err, "kextkit: lost the connection to the hosted kernel at " + socket + " before its reply was "
+                    + "complete (" + e.getMessage() + "). The kernel may have stopped; see "
+                    + SocketLocator.logFile(socket) + ".\n");
+            return ExitStatus.IO_ERROR;
+        }
+        write(out, reply.stdout());
+        write(err, reply.stderr());
+        return reply.exitCode();
     }
 
     /** Return a refusal message if {@code dir} is not owned by this user or others could write to it, else null. */

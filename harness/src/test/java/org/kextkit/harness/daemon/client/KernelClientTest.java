@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kextkit.harness.config.ConfigLoader;
 import org.kextkit.harness.config.KextkitConfig;
+import org.kextkit.harness.daemon.protocol.WireFormat;
 
 class KernelClientTest {
     @TempDir
@@ -80,6 +84,51 @@ class KernelClientTest {
                 + "other users, so someone else could stand in for the kernel.\nRemove " + dir + " (the next boot "
                 + "recreates it with mode 0700), or set KEXTKIT_SOCKET to a path in a directory only you can write.\n",
                 err());
+    }
+
+    /** Serve one connection on {@code socket}: read the (small) request, then send {@code reply} (possibly nothing) and close. */
+    private Thread fakeKernel(Path socket, byte[] reply) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Thread t = new Thread(() -> {
+            try (server; SocketChannel c = server.accept()) {
+                c.read(ByteBuffer.allocate(4096));
+                c.write(ByteBuffer.wrap(reply));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    @Test
+    void aKernelThatHangsUpMidRequestIsAnIoError() throws Exception {
+        Path socket = privateDir("run").resolve("kernel.sock");
+        Thread kernel = fakeKernel(socket, new byte[0]);
+
+        int status = forward(socket, "kextstat");
+        kernel.join();
+
+        assertEquals(74, status);
+        assertEquals("kextkit: the hosted kernel at " + socket + " closed the connection without a complete reply "
+                + "(the connection closed before a reply frame). It may have stopped; see "
+                + socket.resolveSibling("kernel.log") + ".\n", err());
+    }
+
+    @Test
+    void aKernelOfAnotherProtocolVersionIsNamed() throws Exception {
+        Path socket = privateDir("run").resolve("kernel.sock");
+        Thread kernel = fakeKernel(socket, ByteBuffer.allocate(10).putInt(WireFormat.REPLY_MAGIC).putShort((short) 2)
+                .putInt(0).array());
+
+        int status = forward(socket, "kextstat");
+        kernel.join();
+
+        assertEquals(76, status);
+        assertEquals("kextkit: the hosted kernel at " + socket + " speaks protocol version 2 but this client speaks "
+                + "version 1. Stop that kernel (its pid is in " + socket.resolveSibling("kernel.pid") + ") and boot it "
+                + "again with this build.\n", err());
     }
 
     @Test
