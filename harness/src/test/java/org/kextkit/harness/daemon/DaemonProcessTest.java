@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,27 +63,14 @@ class DaemonProcessTest {
                 .classPath(CLASS_PATH).clientEnvironment(Map.of(), clientProps);
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
     /** Run the fast client as its own process, the way bin/kextkit does, with the socket in KEXTKIT_SOCKET. */
-    private Run client(String... argv) throws IOException, InterruptedException {
+    private ProcessRun client(String... argv) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
                 CLASS_PATH, KernelClient.class.getName()));
         cmd.addAll(List.of(argv));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(
-                new java.io.File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("KEXTKIT_SOCKET", socket.toString());
-        Process p = pb.start();
-        try {
-            byte[] out = p.getInputStream().readAllBytes();
-            byte[] err = p.getErrorStream().readAllBytes();
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "client finished");
-            return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8),
-                    new String(err, StandardCharsets.UTF_8));
-        } finally {
-            p.destroyForcibly();
-        }
+        return ProcessRun.of(pb, tmp);
     }
 
     @Test
@@ -104,7 +90,7 @@ class DaemonProcessTest {
         assertTrue(err.toString().endsWith("Run: export KEXTKIT_SOCKET=" + socket + "\n"), err.toString());
         assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 
-        Run status = client("status");
+        ProcessRun status = client("status");
         assertEquals(0, status.exit(), status.err());
         assertTrue(status.out().startsWith("Hosted kernel running.\npid:            " + pid + "\n"), status.out());
         assertTrue(status.out().contains("boot-args:      -x kextlog=0xfff\n"), status.out());
@@ -116,19 +102,19 @@ class DaemonProcessTest {
         assertEquals("kextkit: a hosted kernel is already running (pid " + pid + ", socket " + socket + ").\n"
                 + "Stop it with: bin/kextkit shutdown", again.getMessage());
 
-        Run kextstat = client("kextstat");
+        ProcessRun kextstat = client("kextstat");
         assertEquals(ExitStatus.UNAVAILABLE, kextstat.exit());
         assertTrue(kextstat.err().startsWith("kextkit: kextstat is not available: this hosted kernel runs without a "
                 + "kext loader (status only).\n"), kextstat.err());
 
-        Run shutdown = client("shutdown");
+        ProcessRun shutdown = client("shutdown");
         assertEquals(0, shutdown.exit(), shutdown.err());
         assertTrue(shutdown.out().startsWith("Hosted kernel shut down (pid " + pid + ", up "), shutdown.out());
         assertFalse(Files.exists(socket), "socket removed");
         assertTrue(ProcessHandle.of(pid).map(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).join())
                 .map(p -> !p.isAlive()).orElse(true), "daemon process exited");
 
-        Run after = client("status");
+        ProcessRun after = client("status");
         assertEquals(ExitStatus.NO_KERNEL, after.exit());
         assertEquals("kextkit: no hosted kernel is running (no socket at " + socket + ").\n"
                 + "Start one with: bin/kextkit boot\n", after.err());

@@ -10,14 +10,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -51,28 +49,15 @@ class LauncherScriptTest {
         socket = tmp.resolve("run/kernel.sock");
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private Run kextkit(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    private ProcessRun kextkit(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", root.resolve("bin/kextkit").toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
         pb.environment().remove("KEXTKIT_SOCKET");
         pb.environment().remove("KEXTKIT_OPTS");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().putAll(env);
-        Process p = pb.start();
-        try {
-            byte[] out = p.getInputStream().readAllBytes();
-            byte[] err = p.getErrorStream().readAllBytes();
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kextkit finished");
-            return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8),
-                    new String(err, StandardCharsets.UTF_8));
-        } finally {
-            p.destroyForcibly();
-        }
+        return ProcessRun.of(pb, tmp);
     }
 
     /** Lay out harness/target as mvn package would: the harness jar (from target/classes) and lib/. */
@@ -92,9 +77,9 @@ class LauncherScriptTest {
 
     @Test
     void anUnbuiltTreeSaysHowToBuild() throws Exception {
-        Run r = kextkit(Map.of(), "kextstat");
+        ProcessRun r = kextkit(Map.of(), "kextstat");
 
-        assertEquals(new Run(69, "", "kextkit: not built yet; run: mvn -q -B package -DskipTests\n"), r);
+        assertEquals(new ProcessRun(69, "", "kextkit: not built yet; run: mvn -q -B package -DskipTests\n"), r);
     }
 
     @Test
@@ -102,8 +87,8 @@ class LauncherScriptTest {
         build();
         Map<String, String> env = Map.of("KEXTKIT_SOCKET", socket.toString());
 
-        Run none = kextkit(env, "kextstat", "-l");
-        assertEquals(new Run(71, "", "kextkit: no hosted kernel is running (no socket at " + socket + ").\n"
+        ProcessRun none = kextkit(env, "kextstat", "-l");
+        assertEquals(new ProcessRun(71, "", "kextkit: no hosted kernel is running (no socket at " + socket + ").\n"
                 + "Start one with: bin/kextkit boot\n"), none);
         assertFalse(Files.exists(target.resolve("kextkit-client.jsa")), "a run that reached no kernel makes no "
                 + "class-data archive");
@@ -113,9 +98,9 @@ class LauncherScriptTest {
         try {
             server.start(new StatusOnlyKernelHost());
 
-            Run first = kextkit(env, "status");
-            Run second = kextkit(env, "status");
-            Run kextload = kextkit(env, "kextload", "Foo.kext");
+            ProcessRun first = kextkit(env, "status");
+            ProcessRun second = kextkit(env, "status");
+            ProcessRun kextload = kextkit(env, "kextload", "Foo.kext");
 
             assertEquals(0, first.exit(), first.err());
             assertTrue(first.out().startsWith("Hosted kernel running.\n"), first.out());
@@ -136,7 +121,7 @@ class LauncherScriptTest {
     void helpForADaemonBoundCommandGoesToTheFullCommandLine() throws Exception {
         build();
 
-        Run help = kextkit(Map.of("KEXTKIT_SOCKET", socket.toString(), "KEXTKIT_CDS", "0"), "kextstat", "--help");
+        ProcessRun help = kextkit(Map.of("KEXTKIT_SOCKET", socket.toString(), "KEXTKIT_CDS", "0"), "kextstat", "--help");
 
         assertNotEquals(71, help.exit());
         assertFalse(help.err().contains("no hosted kernel is running"), help.err());
@@ -150,7 +135,7 @@ class LauncherScriptTest {
         try {
             server.start(new RecordingKernelHost());
 
-            Run r = kextkit(Map.of("KEXTKIT_SOCKET", socket.toString(), "KEXTKIT_CDS", "0"), "kextunload", "-b",
+            ProcessRun r = kextkit(Map.of("KEXTKIT_SOCKET", socket.toString(), "KEXTKIT_CDS", "0"), "kextunload", "-b",
                     "com.example.Foo");
 
             assertEquals(64, r.exit());
