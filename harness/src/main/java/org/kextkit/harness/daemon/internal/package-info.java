@@ -1,0 +1,2 @@
+/** Support the kernel daemon; not API. */
+package org.kextkit.harness.daemon.internal;
