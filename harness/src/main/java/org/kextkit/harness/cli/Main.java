@@ -22,7 +22,17 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8));
-        int status = KextkitCommand.run(List.of(args), Path.of("").toAbsolutePath(), out, err, context());
+        CliContext context;
+        try {
+            context = context();
+        } catch (RuntimeException e) {
+            // A broken configuration must be reported, not shown as a stack trace.
+            err.println("kextkit: " + e.getMessage());
+            err.flush();
+            System.exit(78);
+            return;
+        }
+        int status = KextkitCommand.run(List.of(args), Path.of("").toAbsolutePath(), out, err, context);
         System.exit(status);
     }
 

@@ -1,4 +1,4 @@
-package org.kextkit.samples.hellolib;
+package com.example.hellolib;
 
 import org.kextkit.kit.libkern.OSObject;
 

@@ -1,4 +1,4 @@
-package org.kextkit.samples.hello;
+package com.example.hello;
 
 import static org.kextkit.kit.iokit.IOLib.IOLog;
 import static org.kextkit.kit.libkern.Libkern.printf;
@@ -6,7 +6,7 @@ import static org.kextkit.kit.libkern.Libkern.printf;
 import org.kextkit.kit.libkern.KernReturn;
 import org.kextkit.kit.libkern.KextModule;
 import org.kextkit.kit.libkern.KmodInfo;
-import org.kextkit.samples.hellolib.Greeter;
+import com.example.hellolib.Greeter;
 
 /**
  * Start and stop HelloKext: a generic kext that logs through the kernel and uses its library.

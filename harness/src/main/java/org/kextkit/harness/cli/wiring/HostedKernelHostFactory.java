@@ -1,0 +1,64 @@
+package org.kextkit.harness.cli.wiring;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.kextkit.harness.bundle.BundleProblem;
+import org.kextkit.harness.bundle.ScanResult;
+import org.kextkit.harness.cli.CliContext;
+import org.kextkit.harness.cli.KextkitCommand;
+import org.kextkit.harness.config.KextkitConfig;
+import org.kextkit.harness.daemon.CommandRunner;
+import org.kextkit.harness.daemon.KernelHost;
+import org.kextkit.harness.daemon.KernelHostFactory;
+import org.kextkit.harness.lifecycle.HostedKernel;
+import org.kextkit.harness.lifecycle.LoadedKext;
+
+/**
+ * Boot the daemon's hosted kernel: the configured kernel version, architecture and boot-args, the
+ * configured extension folders made known, and the kext commands run against it.
+ */
+public final class HostedKernelHostFactory implements KernelHostFactory {
+    @Override
+    public KernelHost boot(KextkitConfig config) {
+        HostedKernel kernel = HostedKernel.boot(InProcessContextProvider.settings(config));
+        List<String> problems = new ArrayList<>();
+        for (Path folder : config.extensions()) {
+            ScanResult scan = kernel.addRepository(folder);
+            for (BundleProblem problem : scan.problems()) {
+                problems.add(problem.message());
+                kernel.log().kernel(problem.message());
+            }
+        }
+        CliContext context = KextkitServices.context(config, new HostedKernelPort(kernel), false);
+        CommandRunner runner = (argv, cwd, out, err) -> KextkitCommand.run(argv, cwd, out, err, context);
+        return new KernelHost() {
+            @Override
+            public CommandRunner commands() {
+                return runner;
+            }
+
+            @Override
+            public List<String> statusLines() {
+                long kexts = kernel.loadedKexts().stream().filter(k -> !k.isKernelComponent()).count();
+                List<String> lines = new ArrayList<>();
+                lines.add("loaded kexts: " + kexts + " (plus " + (kernel.loadedKexts().size() - kexts) + " kernel components)");
+                lines.add("known kexts: " + kernel.repository().size());
+                if (!problems.isEmpty()) {
+                    lines.add("unreadable kexts in extension folders: " + problems.size() + " (see the kernel log)");
+                }
+                return lines;
+            }
+
+            @Override
+            public void shutdown() {
+                kernel.shutdown();
+            }
+
+            @Override
+            public String toString() {
+                return "hosted kernel with " + kernel.loadedKexts().stream().map(LoadedKext::bundleId).count() + " kexts";
+            }
+        };
+    }
+}

@@ -1,0 +1,67 @@
+package org.kextkit.harness.cli.wiring;
+
+import org.kextkit.harness.cli.CliContext;
+import org.kextkit.harness.cli.KernelPort;
+import org.kextkit.harness.config.KextkitConfig;
+import picocli.CommandLine.Command;
+
+/** Build the commands' context from the configuration: settings, the real services, and a kernel. */
+public final class KextkitServices {
+    private KextkitServices() {
+    }
+
+    /**
+     * Return a context for {@code config} whose kernel requests go to {@code kernel}; {@code boot},
+     * {@code status} and {@code shutdown} are added when {@code withDaemonCommands} is true.
+     */
+    public static CliContext context(KextkitConfig config, KernelPort kernel, boolean withDaemonCommands) {
+        CliContext.Builder builder = CliContext.builder()
+                .extensionFolders(config.extensions())
+                .kernelVersion(config.kernelVersion().source())
+                .arch(config.arch().archName())
+                .safeBoot(config.bootArgs().safeBoot())
+                .kernel(kernel)
+                .inspector(new DiskKextInspector(config.kernelVersion().source(), config.versionGrammar()))
+                .kextLibs(new LinkKextLibsPort());
+        if (withDaemonCommands) {
+            builder.extraCommand("boot", BootCommand::new)
+                    .extraCommand("status", invocation -> new StatusCommand(invocation))
+                    .extraCommand("shutdown", invocation -> new ShutdownCommand(invocation));
+        }
+        return builder.build();
+    }
+
+    /** Report on the running kernel daemon. */
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Show the running hosted kernel: pid, uptime, kernel version, boot-args, loaded kexts.",
+            exitCodeListHeading = "%nExit status:%n", exitCodeList = {"0:a kernel is running", "71:no kernel is running"})
+    static final class StatusCommand extends ForwardCommandBase {
+        StatusCommand(org.kextkit.harness.cli.CliInvocation invocation) {
+            super(invocation, "status");
+        }
+    }
+
+    /** Stop the running kernel daemon. */
+    @Command(name = "shutdown", mixinStandardHelpOptions = true,
+            description = "Stop every kext in reverse load order, shut the hosted kernel down and remove its socket.",
+            exitCodeListHeading = "%nExit status:%n", exitCodeList = {"0:the kernel stopped", "71:no kernel is running"})
+    static final class ShutdownCommand extends ForwardCommandBase {
+        ShutdownCommand(org.kextkit.harness.cli.CliInvocation invocation) {
+            super(invocation, "shutdown");
+        }
+    }
+
+    /** Forward to the daemon under the subclass's command name. */
+    abstract static class ForwardCommandBase implements java.util.concurrent.Callable<Integer> {
+        private final ForwardCommand forward;
+
+        ForwardCommandBase(org.kextkit.harness.cli.CliInvocation invocation, String name) {
+            this.forward = new ForwardCommand(invocation, name);
+        }
+
+        @Override
+        public Integer call() {
+            return forward.call();
+        }
+    }
+}
