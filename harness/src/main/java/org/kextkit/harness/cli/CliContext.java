@@ -23,7 +23,7 @@ public final class CliContext {
     /** The architecture used when none is configured. */
     public static final String DEFAULT_ARCH = "x86_64";
     /** The kernel version (Darwin release) used when none is configured. */
-    public static final String DEFAULT_KERNEL_VERSION = "20.5.0";
+    public static final String DEFAULT_KERNEL_VERSION = "25.1.0";
 
     private final List<Path> extensionFolders;
     private final String kernelVersion;

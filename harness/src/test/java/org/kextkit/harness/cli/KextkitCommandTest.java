@@ -155,11 +155,13 @@ class KextkitCommandTest {
     }
 
     @Test
-    void mainRunsWithoutServicesUntilAProviderIsRegistered() {
+    void mainUsesTheRegisteredProviderWithRealServicesAndTheDaemonCommands() {
         CliContext context = Main.context();
-        assertTrue(context.kernel().isEmpty());
-        CliResult r = run(context, "kextstat");
-        assertEquals(ExitCodes.EX_UNAVAILABLE, r.status());
+        assertTrue(context.kernel().isPresent(), "kextutil needs a kernel of its own");
+        assertTrue(context.inspector().isPresent());
+        assertTrue(context.kextLibs().isPresent());
+        String help = run(context, "--help").out();
+        assertTrue(help.contains("boot") && help.contains("status") && help.contains("shutdown"), help);
     }
 
     @Test
