@@ -8,22 +8,18 @@ import static org.kextkit.harness.bundle.ValidationMessages.NONUNIQUE_IORESOURCE
 import static org.kextkit.harness.bundle.ValidationMessages.PERSONALITY_DIFFERENT_BUNDLE_IDENTIFIER;
 import static org.kextkit.harness.bundle.ValidationMessages.UNBUILT_TEMPLATE;
 
-import com.dd.plist.NSObject;
-import com.dd.plist.NSString;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kextkit.harness.bundle.internal.TemplateText;
 import org.kextkit.harness.diagnostics.DiagnosticGroup;
 import org.kextkit.harness.diagnostics.KextDiagnostics;
+import org.kextkit.harness.testing.RealKextCorpus;
 
 /**
  * Read and validate every real-world Info.plist in {@code shared/corpus/real-kexts} (see its
@@ -32,9 +28,6 @@ import org.kextkit.harness.diagnostics.KextDiagnostics;
  * text, which files validate cleanly, and which warnings they earn.
  */
 class RealKextCorpusTest {
-    /** The corpus, found as {@code ../shared} beside the repository root; the harness module runs one level down. */
-    private static final Path CORPUS = Path.of("..", "..", "shared", "corpus", "real-kexts");
-
     // Template paths are listed in document order; "glob xN" stands for N paths matching the glob.
     private static final Map<String, Outcome> EXPECTED = new TreeMap<>();
 
@@ -112,18 +105,17 @@ class RealKextCorpusTest {
 
     @Test
     void everyCorpusInfoPlistReadsAndValidatesToItsKnownOutcome(@TempDir Path repository) throws IOException {
-        assumeTrue(Files.isDirectory(CORPUS), "the shared corpus is not beside this clone (expected "
-                + CORPUS.toAbsolutePath().normalize() + "); it exists only in the kextkit workspace");
-        layOut(repository);
+        assumeTrue(RealKextCorpus.isPresent(), RealKextCorpus::absenceMessage);
+        RealKextCorpus.layOut(repository);
 
         ScanResult result = new BundleScanner(KextFixtures.reader(), new KextBundleValidator()).scan(repository);
 
         Map<String, Outcome> actual = new TreeMap<>();
         for (BundleProblem problem : result.problems()) {
-            actual.put(name(repository, problem.path()), Outcome.problem(problem.message()));
+            actual.put(RealKextCorpus.name(repository, problem.path()), Outcome.problem(problem.message()));
         }
         for (KextBundle bundle : result.bundles()) {
-            actual.put(name(repository, bundle.path()), Outcome.of(bundle.diagnostics()));
+            actual.put(RealKextCorpus.name(repository, bundle.path()), Outcome.of(bundle.diagnostics()));
         }
         assertEquals(EXPECTED.keySet(), actual.keySet(), "the corpus and the table list different files");
         List<String> mismatches = new ArrayList<>();
@@ -136,46 +128,6 @@ class RealKextCorpusTest {
         if (!mismatches.isEmpty()) {
             fail(mismatches.size() + " corpus files differ from the table:\n  " + String.join("\n  ", mismatches));
         }
-    }
-
-    /** Copy each corpus folder to {@code repository/<name>.kext}, plug-ins under Contents/PlugIns, jars for literal executables. */
-    private static void layOut(Path repository) throws IOException {
-        try (Stream<Path> folders = Files.list(CORPUS)) {
-            for (Path folder : (Iterable<Path>) folders.filter(Files::isDirectory).sorted()::iterator) {
-                Path kext = repository.resolve(folder.getFileName() + ".kext");
-                install(folder.resolve("Info.plist"), kext);
-                Path plugIns = folder.resolve("PlugIns");
-                if (Files.isDirectory(plugIns)) {
-                    try (Stream<Path> nested = Files.list(plugIns)) {
-                        for (Path plugIn : (Iterable<Path>) nested.sorted()::iterator) {
-                            install(plugIn.resolve("Info.plist"), kext.resolve("Contents/PlugIns").resolve(plugIn.getFileName()));
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private static void install(Path infoPlist, Path kext) throws IOException {
-        Path contents = Files.createDirectories(kext.resolve("Contents"));
-        Files.copy(infoPlist, contents.resolve("Info.plist"));
-        String executable;
-        try {
-            NSObject value = new InfoPlistReader().read(infoPlist).objectForKey("CFBundleExecutable");
-            executable = value instanceof NSString ? ((NSString) value).getContent() : null;
-        } catch (InfoPlistException e) {
-            return; // the scan reports it
-        }
-        if (executable != null && !executable.isEmpty() && TemplateText.explicitVariable(executable) == null) {
-            String simpleName = executable.replaceAll("[^A-Za-z0-9]", "");
-            KextFixtures.writeJar(contents.resolve("MacOS").resolve(executable), null, "corpus." + simpleName + ".Placeholder");
-        }
-    }
-
-    /** Name a bundle as the table does: {@code folder} or {@code folder/PlugIn}. */
-    private static String name(Path repository, Path bundle) {
-        String relative = repository.relativize(bundle).toString().replace('\\', '/');
-        return relative.replace(".kext/Contents/PlugIns/", "/").replaceAll("\\.kext$", "");
     }
 
     // ---- the table's vocabulary ----

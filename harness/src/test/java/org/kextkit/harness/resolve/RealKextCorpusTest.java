@@ -8,7 +8,6 @@ import static org.kextkit.harness.diagnostics.DiagnosticGroup.DEPENDENCIES;
 import com.dd.plist.NSDictionary;
 import com.dd.plist.NSObject;
 import com.dd.plist.PropertyListParser;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -19,19 +18,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.kextkit.harness.bundle.KextBundle;
 import org.kextkit.harness.repository.KernelPseudoKexts;
+import org.kextkit.harness.testing.RealKextCorpus;
 import org.kextkit.harness.version.VersionGrammar;
 
 /** Resolve real-world Info.plists from the shared corpus, and check the pseudo-kexts against xnu's. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealKextCorpusTest {
-    private static final Path CORPUS = Path.of("../../shared/corpus/real-kexts");
+    private static final Path CORPUS = RealKextCorpus.DIRECTORY;
     private long seq;
 
     @BeforeAll
     void corpusIsPresent() {
-        Assumptions.assumeTrue(Files.isDirectory(CORPUS),
-                "the shared kext corpus is not at " + CORPUS.toAbsolutePath().normalize()
-                        + " (../shared beside the repository); skipping the real-kext checks");
+        Assumptions.assumeTrue(RealKextCorpus.isPresent(), RealKextCorpus::absenceMessage);
     }
 
     private KextBundle load(String corpusPath, String arch) throws Exception {

@@ -3,6 +3,7 @@ package org.kextkit.harness.cli.wiring;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -40,7 +41,9 @@ import org.kextkit.harness.version.VersionGrammar;
  * questions about them with the real validator, resolver and link checker.
  *
  * <p>Kexts are validated as they are read. Authentication always passes: a hosted kernel has no
- * root:wheel ownership to check.
+ * root:wheel ownership to check. The first time a kext's dependencies are resolved, the resolver's
+ * error-level lines ({@code <path> - dependency '<id>' not found.}, {@code <path> is invalid; can't
+ * resolve dependencies.}) go to the command's log, as IOKitUser logs them for kextutil.
  */
 final class DiskKextCatalog implements KextCatalog {
     private final List<KextBundle> kexts = new ArrayList<>();
@@ -49,8 +52,11 @@ final class DiskKextCatalog implements KextCatalog {
     private final DependencyResolver resolver;
     private final Map<KextBundle, Resolution> resolutions = new IdentityHashMap<>();
     private final ClassIndex classIndex;
+    private final KextLog log;
+    private final Set<KextBundle> logged = Collections.newSetFromMap(new IdentityHashMap<>());
 
     DiskKextCatalog(List<Path> searchItems, String arch, String kernelVersion, VersionGrammar grammar, KextLog log) {
+        this.log = log;
         KernelPseudoKexts kernel = KernelPseudoKexts.forKernel(kernelVersion, arch, grammar);
         this.repository = new KextRepository(kernel);
         KextBundleReader reader = new KextBundleReader(arch, grammar, new AtomicLong());
@@ -121,7 +127,12 @@ final class DiskKextCatalog implements KextCatalog {
 
     @Override
     public boolean resolveDependencies(KextBundle kext) {
-        return validate(kext) && resolution(kext).isResolved();
+        // An invalid kext is still handed to the resolver, which refuses it and says so.
+        Resolution resolution = resolution(kext);
+        if (logged.add(kext)) {
+            resolution.logLines().forEach(line -> log.log(LogLevel.ERROR, line));
+        }
+        return validate(kext) && resolution.isResolved();
     }
 
     @Override
