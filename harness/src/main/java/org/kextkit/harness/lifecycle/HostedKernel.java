@@ -246,7 +246,9 @@ public final class HostedKernel implements AutoCloseable {
         }
         List<LoadedKext> loadedNow = new ArrayList<>();
         for (KextBundle bundle : resolution.loadList()) {
-            if (bundle.isKernelComponent() || isLoaded(bundle)) {
+            // The load list is the root's whole closure, mostly loaded already: ask the identity map
+            // first; isKernelComponent() looks the key up in the Info.plist, building a string each time.
+            if (isLoaded(bundle) || bundle.isKernelComponent()) {
                 continue;
             }
             if (bundle.identifier() != null && loadedById.containsKey(bundle.identifier())) {
