@@ -29,6 +29,29 @@ public interface KernelPort {
     KernelResponse load(LoadRequest request) throws KernelUnavailableException;
 
     /**
+     * Run one command's load requests in order, each with the outcome {@link #load} would give it,
+     * and hand each response to {@code listener} as soon as it is known. This is what kextload does
+     * with the kexts named on one command line, which, like kext_tools, it reads once: a kernel may
+     * read the search paths that several requests share (kextload's requests all share theirs) once
+     * for all of them instead of once per request. The default calls {@link #load} for each.
+     *
+     * @throws KernelUnavailableException if the kernel cannot be reached; the requests before the one
+     *     that failed have been given to {@code listener}
+     */
+    default void loadEach(List<LoadRequest> requests, LoadListener listener) throws KernelUnavailableException {
+        for (int i = 0; i < requests.size(); i++) {
+            listener.answered(i, load(requests.get(i)));
+        }
+    }
+
+    /** Receive the responses of {@link #loadEach}, in request order. */
+    @FunctionalInterface
+    interface LoadListener {
+        /** Take the response to request number {@code index}. */
+        void answered(int index, KernelResponse response);
+    }
+
+    /**
      * Unload the kext with this identifier ({@link UnloadMode#UNLOAD}: terminate its services, remove
      * its personalities, stop and unload it), or only terminate its services and remove its
      * personalities ({@link UnloadMode#TERMINATE_AND_REMOVE_PERSONALITIES}, {@code kextunload -p}).

@@ -131,39 +131,44 @@ final class KextloadCommand implements Callable<Integer> {
         searchPaths.addAll(kextPaths);
         repositories.forEach(r -> searchPaths.add(invocation.resolve(r)));
         dependencies.forEach(d -> searchPaths.add(invocation.resolve(d)));
+        // One immutable list shared by every request (LoadRequest keeps it as it is), so the kernel
+        // sees at once that they share their search paths and reads them once (KernelPort.loadEach).
+        List<Path> sharedSearchPaths = List.copyOf(searchPaths);
 
-        int status = ExitCodes.EX_OK;
         List<LoadRequest> requests = new ArrayList<>();
         List<String> targets = new ArrayList<>();
         for (String id : bundleIds) {
-            requests.add(LoadRequest.ofIdentifier(id, searchPaths));
+            requests.add(LoadRequest.ofIdentifier(id, sharedSearchPaths));
             targets.add(id);
         }
         for (Path kext : kextPaths) {
-            requests.add(LoadRequest.ofPath(kext, searchPaths));
+            requests.add(LoadRequest.ofPath(kext, sharedSearchPaths));
             targets.add(kext.toString());
         }
-        for (int i = 0; i < requests.size(); i++) {
-            String target = targets.get(i);
-            log.basic(KextloadMessages.requesting(target));
-            KernelResponse response;
-            try {
-                response = kernel.load(requests.get(i));
-            } catch (KernelUnavailableException e) {
-                log.error("Can't contact the kernel to load " + target + " - " + e.getMessage() + ".");
-                return ExitCodes.EX_OSERR;
-            }
-            log.kernel(response.messages());
-            if (response.isSuccess()) {
-                log.basic(KextloadMessages.loaded(target));
-            } else {
-                log.error(KextloadMessages.failed(target, response.result()));
-                if (status == ExitCodes.EX_OK) {
-                    status = KextloadMessages.exitStatusFor(response.result());
+        int[] status = {ExitCodes.EX_OK};
+        int[] answered = {0};
+        try {
+            kernel.loadEach(requests, (i, response) -> {
+                String target = targets.get(i);
+                log.basic(KextloadMessages.requesting(target));
+                log.kernel(response.messages());
+                if (response.isSuccess()) {
+                    log.basic(KextloadMessages.loaded(target));
+                } else {
+                    log.error(KextloadMessages.failed(target, response.result()));
+                    if (status[0] == ExitCodes.EX_OK) {
+                        status[0] = KextloadMessages.exitStatusFor(response.result());
+                    }
                 }
-            }
+                answered[0] = i + 1;
+            });
+        } catch (KernelUnavailableException e) {
+            String target = targets.get(Math.min(answered[0], targets.size() - 1));
+            log.basic(KextloadMessages.requesting(target));
+            log.error("Can't contact the kernel to load " + target + " - " + e.getMessage() + ".");
+            return ExitCodes.EX_OSERR;
         }
-        return status;
+        return status[0];
     }
 
     private static String notice(String shortName) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +60,8 @@ public final class HostedKernel implements AutoCloseable {
     private final MetaClassRegistry metaClasses = new MetaClassRegistry();
     private final Map<String, LoadedKext> loadedById = new LinkedHashMap<>();
     private final Map<KextBundle, LoadedKext> loadedByBundle = new HashMap<>();
+    // How many loaded kexts link against each loaded kext; null when the loaded set has changed since.
+    private Map<LoadedKext, Integer> linkedDependentCounts;
     private final KextBundleReader reader;
     private final KextBundleValidator validator = new KextBundleValidator();
     private int nextTag = 1;
@@ -178,13 +181,23 @@ public final class HostedKernel implements AutoCloseable {
     }
 
     synchronized int linkedDependentsOf(LoadedKext kext) {
-        int count = 0;
-        for (LoadedKext other : loadedById.values()) {
-            if (other.linkedAgainst().contains(kext)) {
-                count++;
+        // kextstat asks this of every loaded kext: count all dependents in one pass and keep the
+        // counts until the loaded set changes, rather than scanning every kext for each kext.
+        if (linkedDependentCounts == null) {
+            Map<LoadedKext, Integer> counts = new IdentityHashMap<>();
+            for (LoadedKext other : loadedById.values()) {
+                List<LoadedKext> linked = other.linkedAgainst();
+                for (int i = 0; i < linked.size(); i++) {
+                    LoadedKext dependency = linked.get(i);
+                    // Each dependent counts once, however often it lists the library.
+                    if (linked.indexOf(dependency) == i) {
+                        counts.merge(dependency, 1, Integer::sum);
+                    }
+                }
             }
+            linkedDependentCounts = counts;
         }
-        return count;
+        return linkedDependentCounts.getOrDefault(kext, 0);
     }
 
     /** Load one kext with its libraries. */
@@ -246,7 +259,9 @@ public final class HostedKernel implements AutoCloseable {
         }
         List<LoadedKext> loadedNow = new ArrayList<>();
         for (KextBundle bundle : resolution.loadList()) {
-            if (bundle.isKernelComponent() || isLoaded(bundle)) {
+            // The load list is the root's whole closure, mostly loaded already: ask the identity map
+            // first; isKernelComponent() looks the key up in the Info.plist, building a string each time.
+            if (isLoaded(bundle) || bundle.isKernelComponent()) {
                 continue;
             }
             if (bundle.identifier() != null && loadedById.containsKey(bundle.identifier())) {
@@ -421,11 +436,13 @@ public final class HostedKernel implements AutoCloseable {
     private void register(LoadedKext kext) {
         loadedById.put(kext.bundleId(), kext);
         loadedByBundle.put(kext.bundle(), kext);
+        linkedDependentCounts = null;
     }
 
     private void unregister(LoadedKext kext) {
         loadedById.remove(kext.bundleId());
         loadedByBundle.remove(kext.bundle());
+        linkedDependentCounts = null;
         if (kext.classLoader() != null) {
             metaClasses.forget(kext.classLoader());
         }

@@ -192,6 +192,20 @@ class HostedKernelTest {
     }
 
     @Test
+    void refsFollowEveryLoadAndUnload() {
+        library();
+        kernel.load(driver("Hello", CLEAN_MODULE));
+        LoadedKext lib = kernel.loadedKext("com.example.CounterLib").orElseThrow();
+        assertEquals(1, lib.refs());
+        kernel.load(driver("Other", CLEAN_MODULE));
+        assertEquals(2, lib.refs());
+        assertTrue(kernel.unload("com.example.Other").isUnloaded());
+        assertEquals(1, lib.refs());
+        assertTrue(kernel.unload("com.example.Hello").isUnloaded());
+        assertEquals(0, lib.refs());
+    }
+
+    @Test
     void aFailingStopKeepsTheKextLoaded() {
         library();
         kernel.load(driver("Sticky", """

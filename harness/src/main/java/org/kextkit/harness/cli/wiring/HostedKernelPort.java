@@ -3,7 +3,9 @@ package org.kextkit.harness.cli.wiring;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.kextkit.harness.bundle.BundleProblem;
 import org.kextkit.harness.bundle.BundleReadResult;
 import org.kextkit.harness.bundle.KextBundle;
@@ -58,64 +60,105 @@ public final class HostedKernelPort implements KernelPort {
 
     @Override
     public KernelResponse load(LoadRequest request) throws KernelUnavailableException {
-        long logMark = kernel.log().lastSequence();
-        List<KernelMessage> messages = new ArrayList<>();
-        KextBundle root = null;
         synchronized (kernel) {
-            for (Path item : request.searchPaths()) {
-                List<BundleProblem> problems;
-                List<KextBundle> read;
-                if (Files.isDirectory(item) && !item.getFileName().toString().endsWith(KextBundleReader.KEXT_EXTENSION)) {
-                    ScanResult scan = kernel.addRepository(item);
-                    problems = scan.problems();
-                    read = scan.bundles();
-                } else {
-                    BundleReadResult result = kernel.addKext(item);
-                    problems = result.problems();
-                    read = result.bundles();
+            long logMark = kernel.log().lastSequence();
+            return load(request, read(request.searchPaths()), logMark);
+        }
+    }
+
+    /**
+     * Run the requests in order, reading each distinct list of search paths once: kextload's
+     * requests all share one list, so N kexts named on one command line are read N times fewer
+     * than by N calls of {@link #load}, and the repository does not fill with N copies of each.
+     * Each response is the one {@link #load} would give, its own problems and log lines included.
+     */
+    @Override
+    public void loadEach(List<LoadRequest> requests, LoadListener listener) throws KernelUnavailableException {
+        synchronized (kernel) {
+            Map<List<Path>, SearchPathsRead> reads = new HashMap<>();
+            for (int i = 0; i < requests.size(); i++) {
+                LoadRequest request = requests.get(i);
+                long logMark = kernel.log().lastSequence();
+                SearchPathsRead read = reads.get(request.searchPaths());
+                if (read == null) {
+                    read = read(request.searchPaths());
+                    reads.put(request.searchPaths(), read);
                 }
-                problems.forEach(p -> messages.add(KernelMessage.error(p.message())));
-                if (request.kext() != null) {
-                    for (KextBundle bundle : read) {
-                        if (bundle.path().toAbsolutePath().normalize().equals(request.kext().toAbsolutePath().normalize())) {
-                            root = bundle;
-                        }
-                    }
-                }
+                listener.answered(i, load(request, read, logMark));
             }
-            if (request.kext() != null && root == null) {
-                BundleReadResult result = kernel.addKext(request.kext());
-                result.problems().forEach(p -> messages.add(KernelMessage.error(p.message())));
-                root = result.bundle().orElse(null);
+        }
+    }
+
+    /**
+     * What reading a request's search paths gave: the problems, as messages, and the bundles read,
+     * by absolute normalized path (when two share a path, the one read last).
+     */
+    private record SearchPathsRead(List<KernelMessage> problems, Map<Path, KextBundle> byPath) {
+    }
+
+    /** Read and make known every search path, in order. Call with the kernel locked. */
+    private SearchPathsRead read(List<Path> searchPaths) {
+        List<KernelMessage> problemMessages = new ArrayList<>();
+        Map<Path, KextBundle> byPath = new HashMap<>();
+        for (Path item : searchPaths) {
+            List<BundleProblem> problems;
+            List<KextBundle> read;
+            if (Files.isDirectory(item) && !item.getFileName().toString().endsWith(KextBundleReader.KEXT_EXTENSION)) {
+                ScanResult scan = kernel.addRepository(item);
+                problems = scan.problems();
+                read = scan.bundles();
+            } else {
+                BundleReadResult result = kernel.addKext(item);
+                problems = result.problems();
+                read = result.bundles();
             }
-            if (request.bundleIdentifier() != null) {
-                root = kernel.repository().preferred(request.bundleIdentifier());
-                if (root == null) {
-                    messages.add(KernelMessage.error("Can't find kext with bundle identifier " + request.bundleIdentifier() + "."));
-                    return new KernelResponse(KextReturn.NOT_FOUND, messages);
-                }
+            problems.forEach(p -> problemMessages.add(KernelMessage.error(p.message())));
+            for (KextBundle bundle : read) {
+                byPath.put(bundle.path().toAbsolutePath().normalize(), bundle);
             }
+        }
+        return new SearchPathsRead(List.copyOf(problemMessages), byPath);
+    }
+
+    /** Load one request's kext from what its search paths gave. Call with the kernel locked. */
+    private KernelResponse load(LoadRequest request, SearchPathsRead read, long logMark) {
+        List<KernelMessage> messages = new ArrayList<>(read.problems());
+        KextBundle root = null;
+        if (request.kext() != null) {
+            root = read.byPath().get(request.kext().toAbsolutePath().normalize());
+        }
+        if (request.kext() != null && root == null) {
+            BundleReadResult result = kernel.addKext(request.kext());
+            result.problems().forEach(p -> messages.add(KernelMessage.error(p.message())));
+            root = result.bundle().orElse(null);
+        }
+        if (request.bundleIdentifier() != null) {
+            root = kernel.repository().preferred(request.bundleIdentifier());
             if (root == null) {
-                return new KernelResponse(KextReturn.NOT_A_KEXT, messages);
+                messages.add(KernelMessage.error("Can't find kext with bundle identifier " + request.bundleIdentifier() + "."));
+                return new KernelResponse(KextReturn.NOT_FOUND, messages);
             }
-            if (root.diagnostics().has(DiagnosticGroup.VALIDATION)) {
-                messages.add(KernelMessage.error("Diagnostics for " + root.path() + ":"));
-                for (String line : root.diagnostics().format(java.util.Set.of(DiagnosticGroup.VALIDATION)).split("\n")) {
+        }
+        if (root == null) {
+            return new KernelResponse(KextReturn.NOT_A_KEXT, messages);
+        }
+        if (root.diagnostics().has(DiagnosticGroup.VALIDATION)) {
+            messages.add(KernelMessage.error("Diagnostics for " + root.path() + ":"));
+            for (String line : root.diagnostics().format(java.util.Set.of(DiagnosticGroup.VALIDATION)).split("\n")) {
+                messages.add(KernelMessage.error(line));
+            }
+        }
+        LoadReport report = kernel.load(root);
+        report.messages().forEach(m -> messages.add(KernelMessage.error(m)));
+        if (report.result() == KextReturn.DEPENDENCIES) {
+            for (String line : root.diagnostics().format(java.util.Set.of(DiagnosticGroup.DEPENDENCIES)).split("\n")) {
+                if (!line.isEmpty()) {
                     messages.add(KernelMessage.error(line));
                 }
             }
-            LoadReport report = kernel.load(root);
-            report.messages().forEach(m -> messages.add(KernelMessage.error(m)));
-            if (report.result() == KextReturn.DEPENDENCIES) {
-                for (String line : root.diagnostics().format(java.util.Set.of(DiagnosticGroup.DEPENDENCIES)).split("\n")) {
-                    if (!line.isEmpty()) {
-                        messages.add(KernelMessage.error(line));
-                    }
-                }
-            }
-            appendLog(messages, logMark);
-            return new KernelResponse(report.result(), messages);
         }
+        appendLog(messages, logMark);
+        return new KernelResponse(report.result(), messages);
     }
 
     private void appendLog(List<KernelMessage> messages, long since) {
