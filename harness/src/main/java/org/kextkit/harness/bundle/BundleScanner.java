@@ -51,15 +51,34 @@ public final class BundleScanner {
         }
         entries.sort(null);
         for (Path entry : entries) {
-            BundleReadResult result = reader.read(entry);
-            problems.addAll(result.problems());
-            for (KextBundle bundle : result.bundles()) {
-                if (validate(bundle, problems)) {
-                    bundles.add(bundle);
-                }
-            }
+            readKext(entry, bundles, problems);
         }
         return new ScanResult(bundles, problems);
+    }
+
+    /**
+     * Read one search item as kextutil and kextload take them: a repository folder is scanned; anything
+     * else is read as one {@code .kext} bundle with its plug-ins.
+     */
+    public ScanResult readItem(Path item) {
+        Path name = item.getFileName();
+        if (Files.isDirectory(item) && (name == null || !name.toString().endsWith(KextBundleReader.KEXT_EXTENSION))) {
+            return scan(item);
+        }
+        List<KextBundle> bundles = new ArrayList<>();
+        List<BundleProblem> problems = new ArrayList<>();
+        readKext(item, bundles, problems);
+        return new ScanResult(bundles, problems);
+    }
+
+    private void readKext(Path kext, List<KextBundle> bundles, List<BundleProblem> problems) {
+        BundleReadResult result = reader.read(kext);
+        problems.addAll(result.problems());
+        for (KextBundle bundle : result.bundles()) {
+            if (validate(bundle, problems)) {
+                bundles.add(bundle);
+            }
+        }
     }
 
     /** Scan several repository folders in turn, as {@code kextload -r A -r B} does. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.kextkit.harness.repository.KernelPseudoKexts;
 
 /**
  * Hand the kext commands what they need from the outside: the settings of the hosted kernel (its
@@ -21,9 +22,9 @@ import java.util.function.Function;
  */
 public final class CliContext {
     /** The architecture used when none is configured. */
-    public static final String DEFAULT_ARCH = "x86_64";
+    public static final String DEFAULT_ARCH = KernelPseudoKexts.DEFAULT_ARCH;
     /** The kernel version (Darwin release) used when none is configured. */
-    public static final String DEFAULT_KERNEL_VERSION = "25.1.0";
+    public static final String DEFAULT_KERNEL_VERSION = KernelPseudoKexts.DEFAULT_KERNEL_VERSION;
 
     private final List<Path> extensionFolders;
     private final String kernelVersion;

@@ -1,9 +1,8 @@
 package org.kextkit.harness.cli;
 
-import org.kextkit.harness.lifecycle.KextReturn;
-
 import java.util.List;
 import java.util.Objects;
+import org.kextkit.harness.lifecycle.KextReturn;
 
 /**
  * Answer a kernel request: its {@link KextReturn} code and the lines the kernel logged on the way.

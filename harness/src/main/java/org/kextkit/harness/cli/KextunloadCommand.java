@@ -1,7 +1,5 @@
 package org.kextkit.harness.cli;
 
-import org.kextkit.harness.lifecycle.KextReturn;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,6 +12,7 @@ import org.kextkit.harness.cli.internal.LogOptions;
 import org.kextkit.harness.cli.internal.NullWriter;
 import org.kextkit.harness.cli.internal.ToolLog;
 import org.kextkit.harness.cli.internal.Usage;
+import org.kextkit.harness.lifecycle.KextReturn;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

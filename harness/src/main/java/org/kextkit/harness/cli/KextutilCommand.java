@@ -1,7 +1,5 @@
 package org.kextkit.harness.cli;
 
-import org.kextkit.harness.lifecycle.KextReturn;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +15,7 @@ import org.kextkit.harness.cli.internal.PathChecks;
 import org.kextkit.harness.cli.internal.ToolLog;
 import org.kextkit.harness.cli.internal.Usage;
 import org.kextkit.harness.diagnostics.DiagnosticGroup;
+import org.kextkit.harness.lifecycle.KextReturn;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

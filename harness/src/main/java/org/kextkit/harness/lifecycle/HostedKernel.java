@@ -146,6 +146,16 @@ public final class HostedKernel implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Read a search item (a {@code .kext} bundle or a folder of them, see
+     * {@link BundleScanner#readItem}) and make its kexts known.
+     */
+    public synchronized ScanResult addSearchItem(Path item) {
+        ScanResult result = new BundleScanner(reader, validator).readItem(item);
+        repository.addAll(result.bundles());
+        return result;
+    }
+
     /** Scan an extensions folder (not recursively, plug-ins included) and make its kexts known. */
     public synchronized ScanResult addRepository(Path folder) {
         ScanResult result = new BundleScanner(reader, validator).scan(folder);

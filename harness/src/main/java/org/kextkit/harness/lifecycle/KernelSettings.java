@@ -2,6 +2,7 @@ package org.kextkit.harness.lifecycle;
 
 import java.util.List;
 import java.util.Objects;
+import org.kextkit.harness.repository.KernelPseudoKexts;
 import org.kextkit.harness.version.KextVersion;
 import org.kextkit.harness.version.VersionGrammar;
 
@@ -16,9 +17,9 @@ import org.kextkit.harness.version.VersionGrammar;
  */
 public record KernelSettings(String kernelVersion, String arch, VersionGrammar grammar, boolean safeBoot, int logCapacity) {
     /** The Darwin release a kernel boots as unless told otherwise (macOS 26.1). */
-    public static final String DEFAULT_KERNEL_VERSION = "25.1.0";
+    public static final String DEFAULT_KERNEL_VERSION = KernelPseudoKexts.DEFAULT_KERNEL_VERSION;
     /** The architecture a kernel boots as unless told otherwise. */
-    public static final String DEFAULT_ARCH = "x86_64";
+    public static final String DEFAULT_ARCH = KernelPseudoKexts.DEFAULT_ARCH;
     /** The host architectures kextkit knows. */
     public static final List<String> ARCHITECTURES = List.of("x86_64", "arm64");
 

@@ -1,13 +1,12 @@
 package org.kextkit.harness.cli;
 
-import org.kextkit.harness.lifecycle.KextReturn;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.kextkit.harness.lifecycle.KextReturn;
 
 class KextReturnTest {
     @Test

@@ -1,10 +1,9 @@
 package org.kextkit.harness.cli;
 
-import org.kextkit.harness.lifecycle.KextReturn;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+import org.kextkit.harness.lifecycle.KextReturn;
 
 class ToolMessagesTest {
     @Test

@@ -1,7 +1,5 @@
 package org.kextkit.harness.link;
 
-import org.kextkit.harness.testing.Javac;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kextkit.harness.bundle.KextBundle;
+import org.kextkit.harness.testing.Javac;
 import org.kextkit.kit.internal.KernelServices;
 import org.kextkit.kit.libkern.KextModule;
 import org.kextkit.kit.libkern.Libkern;

@@ -1,7 +1,5 @@
 package org.kextkit.harness.link;
 
-import org.kextkit.harness.testing.Javac;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.kextkit.harness.bundle.KextBundle;
+import org.kextkit.harness.testing.Javac;
 import org.kextkit.kit.internal.KernelServices;
 
 class LinkCheckerTest {

@@ -1,6 +1,5 @@
 package org.kextkit.harness.cli.wiring;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.kextkit.harness.bundle.BundleProblem;
-import org.kextkit.harness.bundle.BundleReadResult;
 import org.kextkit.harness.bundle.BundleScanner;
 import org.kextkit.harness.bundle.KextBundle;
 import org.kextkit.harness.bundle.KextBundleReader;
@@ -61,19 +59,11 @@ final class DiskKextCatalog implements KextCatalog {
         this.repository = new KextRepository(kernel);
         KextBundleReader reader = new KextBundleReader(arch, grammar, new AtomicLong());
         KextBundleValidator validator = new KextBundleValidator();
+        BundleScanner scanner = new BundleScanner(reader, validator);
         for (Path item : searchItems) {
-            List<KextBundle> read;
-            List<BundleProblem> problems;
-            if (Files.isDirectory(item) && !item.getFileName().toString().endsWith(KextBundleReader.KEXT_EXTENSION)) {
-                ScanResult scan = new BundleScanner(reader, validator).scan(item);
-                read = scan.bundles();
-                problems = scan.problems();
-            } else {
-                BundleReadResult result = reader.read(item);
-                read = result.bundles();
-                problems = result.problems();
-                read.forEach(validator::validate);
-            }
+            ScanResult scan = scanner.readItem(item);
+            List<KextBundle> read = scan.bundles();
+            List<BundleProblem> problems = scan.problems();
             for (BundleProblem problem : problems) {
                 log.log(LogLevel.ERROR, problem.message());
             }

@@ -1,15 +1,12 @@
 package org.kextkit.harness.cli.wiring;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.kextkit.harness.bundle.BundleProblem;
 import org.kextkit.harness.bundle.BundleReadResult;
 import org.kextkit.harness.bundle.KextBundle;
-import org.kextkit.harness.bundle.KextBundleReader;
 import org.kextkit.harness.bundle.ScanResult;
 import org.kextkit.harness.cli.KernelMessage;
 import org.kextkit.harness.cli.KernelPort;
@@ -101,19 +98,9 @@ public final class HostedKernelPort implements KernelPort {
         List<KernelMessage> problemMessages = new ArrayList<>();
         Map<Path, KextBundle> byPath = new HashMap<>();
         for (Path item : searchPaths) {
-            List<BundleProblem> problems;
-            List<KextBundle> read;
-            if (Files.isDirectory(item) && !item.getFileName().toString().endsWith(KextBundleReader.KEXT_EXTENSION)) {
-                ScanResult scan = kernel.addRepository(item);
-                problems = scan.problems();
-                read = scan.bundles();
-            } else {
-                BundleReadResult result = kernel.addKext(item);
-                problems = result.problems();
-                read = result.bundles();
-            }
-            problems.forEach(p -> problemMessages.add(KernelMessage.error(p.message())));
-            for (KextBundle bundle : read) {
+            ScanResult scan = kernel.addSearchItem(item);
+            scan.problems().forEach(p -> problemMessages.add(KernelMessage.error(p.message())));
+            for (KextBundle bundle : scan.bundles()) {
                 byPath.put(bundle.path().toAbsolutePath().normalize(), bundle);
             }
         }

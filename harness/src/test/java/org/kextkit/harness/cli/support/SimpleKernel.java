@@ -20,12 +20,12 @@ import org.kextkit.harness.cli.KernelResponse;
 import org.kextkit.harness.cli.KernelUnavailableException;
 import org.kextkit.harness.cli.KextCatalog;
 import org.kextkit.harness.cli.KextLog;
-import org.kextkit.harness.lifecycle.KextReturn;
 import org.kextkit.harness.cli.KextstatRow;
 import org.kextkit.harness.cli.LoadRequest;
 import org.kextkit.harness.cli.TrialLink;
 import org.kextkit.harness.cli.UnloadMode;
 import org.kextkit.harness.cli.internal.BundleFacts;
+import org.kextkit.harness.lifecycle.KextReturn;
 
 /**
  * Play the kernel in command tests: a small in-memory model of {@code OSKext::load} and
