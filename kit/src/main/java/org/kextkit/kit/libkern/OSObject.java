@@ -3,6 +3,7 @@ package org.kextkit.kit.libkern;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.kextkit.kit.internal.KernelRuntime;
 import org.kextkit.kit.internal.KernelServices;
+import org.kextkit.kit.internal.Standalone;
 
 /**
  * Root of the libkern object model: a reference-counted object whose live instances the kernel
@@ -27,6 +28,14 @@ public class OSObject {
         if (kernel != null) {
             kernel.instanceConstructed(getClass());
         }
+    }
+
+    /**
+     * Return the kernel this object was created in (the standalone services if none); the kit
+     * uses it to reach that kernel's clock, heap and registry. Not usable by kexts.
+     */
+    protected final KernelServices kernelServices() {
+        return kernel == null ? Standalone.SERVICES : kernel;
     }
 
     /** Take one more reference. */

@@ -1,0 +1,80 @@
+package org.kextkit.kit.internal;
+
+import org.kextkit.kit.libkern.KernelBuffer;
+
+/**
+ * The kernel's simulated memory. Every allocation is a {@link KernelBuffer}: a handle to bytes the
+ * kernel owns, with a kernel virtual address and (for wired memory) a physical address, so that
+ * double frees, size and allocator mismatches, overruns and use after free are seen by the kernel
+ * instead of corrupting the JVM.
+ */
+public interface KernelHeap {
+    /** The allocation functions, each of which must be paired with its own free. */
+    enum Allocator {
+        /** {@code IOMalloc}/{@code IOMallocZero} with {@code IOFree}. */
+        IOMALLOC("IOMalloc", "IOFree"),
+        /** {@code IOMallocData} with {@code IOFreeData}. */
+        IOMALLOC_DATA("IOMallocData", "IOFreeData"),
+        /** {@code IOMallocAligned} with {@code IOFreeAligned}. */
+        IOMALLOC_ALIGNED("IOMallocAligned", "IOFreeAligned"),
+        /** {@code IOMallocContiguous} with {@code IOFreeContiguous}. */
+        IOMALLOC_CONTIGUOUS("IOMallocContiguous", "IOFreeContiguous"),
+        /** {@code IOMallocPageable} with {@code IOFreePageable}. */
+        IOMALLOC_PAGEABLE("IOMallocPageable", "IOFreePageable"),
+        /** {@code OSMalloc} (and its noblock/nowait forms) with {@code OSFree}. */
+        OSMALLOC("OSMalloc", "OSFree"),
+        /** The backing store of an {@code IOBufferMemoryDescriptor}, freed when the descriptor is. */
+        BUFFER_MEMORY_DESCRIPTOR("IOBufferMemoryDescriptor", "IOBufferMemoryDescriptor::free");
+
+        private final String allocFunction;
+        private final String freeFunction;
+
+        Allocator(String allocFunction, String freeFunction) {
+            this.allocFunction = allocFunction;
+            this.freeFunction = freeFunction;
+        }
+
+        /** Return the allocation function's name, for reports. */
+        public String allocFunction() {
+            return allocFunction;
+        }
+
+        /** Return the matching free function's name, for reports. */
+        public String freeFunction() {
+            return freeFunction;
+        }
+    }
+
+    /**
+     * Allocate {@code size} bytes.
+     *
+     * @param allocator the allocation function used
+     * @param size the requested size in bytes; zero is allowed and recorded (a checker reports it)
+     * @param alignment required alignment of the address (power of two; 1 for none)
+     * @param tag the {@code OSMallocTag} for {@link Allocator#OSMALLOC}, else {@code null}
+     * @param caller the kext class that asked, for attribution, or {@code null}
+     * @return the buffer, or {@code null} when the allocation fails
+     */
+    KernelBuffer allocate(Allocator allocator, long size, long alignment, Object tag, Class<?> caller);
+
+    /**
+     * Free a buffer with the given function, size and tag; the heap checks that they match the
+     * allocation and that the buffer is live.
+     */
+    void free(Allocator allocator, KernelBuffer buffer, long size, Object tag, Class<?> caller);
+
+    /** Return the physical address of byte {@code offset} of a wired buffer. */
+    long physicalAddress(KernelBuffer buffer, long offset);
+
+    /**
+     * Copy {@code length} bytes of physical memory at {@code physicalAddress} into {@code target}
+     * (a device's bus-master read); the range must lie in one live wired allocation.
+     */
+    void readPhysical(long physicalAddress, byte[] target, int targetOffset, int length);
+
+    /** Copy bytes into physical memory at {@code physicalAddress} (a device's bus-master write). */
+    void writePhysical(long physicalAddress, byte[] source, int sourceOffset, int length);
+
+    /** Return the number of live allocations, for leak reports and tests. */
+    int liveAllocationCount();
+}
