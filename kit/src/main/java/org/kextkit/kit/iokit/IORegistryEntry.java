@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.kextkit.kit.internal.IOKitHost;
+import org.kextkit.kit.internal.MetaClassNames;
 import org.kextkit.kit.libkern.OSObject;
 
 /**
@@ -116,9 +117,9 @@ public class IORegistryEntry extends OSObject {
         this.location = location;
     }
 
-    /** Return the class name as {@code OSMetaClass} reports it (the Java simple name). */
+    /** Return the class name as {@code OSMetaClass} reports it (see {@link MetaClassNames}). */
     public String getMetaClassName() {
-        return getClass().getSimpleName();
+        return MetaClassNames.of(getClass());
     }
 
     /** Return the unique ID of this entry. */
