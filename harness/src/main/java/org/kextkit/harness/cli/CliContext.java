@@ -33,6 +33,7 @@ public final class CliContext {
     private final KernelPort kernel;
     private final KextInspector inspector;
     private final KextLibsPort kextLibs;
+    private final RegistryPort registry;
     private final Map<String, Function<CliInvocation, Object>> extraCommands;
 
     private CliContext(Builder b) {
@@ -43,6 +44,7 @@ public final class CliContext {
         this.kernel = b.kernel;
         this.inspector = b.inspector;
         this.kextLibs = b.kextLibs;
+        this.registry = b.registry;
         this.extraCommands = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraCommands));
     }
 
@@ -61,6 +63,7 @@ public final class CliContext {
         b.kernel = kernel;
         b.inspector = inspector;
         b.kextLibs = kextLibs;
+        b.registry = registry;
         b.extraCommands.putAll(extraCommands);
         return b;
     }
@@ -103,6 +106,11 @@ public final class CliContext {
         return Optional.ofNullable(kextLibs);
     }
 
+    /** Return the I/O Kit registry and class counts for ioreg and ioclasscount, if connected. */
+    public Optional<RegistryPort> registry() {
+        return Optional.ofNullable(registry);
+    }
+
     /** Return the extra commands by name, each as a factory of a picocli command object. */
     public Map<String, Function<CliInvocation, Object>> extraCommands() {
         return extraCommands;
@@ -117,6 +125,7 @@ public final class CliContext {
         private KernelPort kernel;
         private KextInspector inspector;
         private KextLibsPort kextLibs;
+        private RegistryPort registry;
         private final Map<String, Function<CliInvocation, Object>> extraCommands = new LinkedHashMap<>();
 
         private Builder() {
@@ -167,6 +176,12 @@ public final class CliContext {
         /** Connect the kextlibs link-dependency finder ({@code null} disconnects). */
         public Builder kextLibs(KextLibsPort port) {
             this.kextLibs = port;
+            return this;
+        }
+
+        /** Connect the I/O Kit registry for ioreg and ioclasscount ({@code null} disconnects). */
+        public Builder registry(RegistryPort port) {
+            this.registry = port;
             return this;
         }
 

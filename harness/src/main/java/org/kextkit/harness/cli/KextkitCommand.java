@@ -8,6 +8,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.kextkit.harness.cli.internal.CommandFactory;
 import org.kextkit.harness.cli.internal.Usage;
+import org.kextkit.harness.cli.ioreg.IoclasscountCommand;
+import org.kextkit.harness.cli.ioreg.IoregCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * Run the kext commands: {@code kextkit <command> [options]} with kextload, kextunload, kextstat,
- * kextutil, kextfind and kextlibs, plus any extra commands the {@link CliContext} registers.
+ * kextutil, kextfind, kextlibs, ioreg and ioclasscount, plus any extra commands the
+ * {@link CliContext} registers.
  *
  * <p>{@link #run} is the single entry point, for {@link Main} and for the daemon, which runs it once
  * per client request. A malformed command line prints one line, the synopsis and a hint, and returns
@@ -24,10 +27,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "kextkit", mixinStandardHelpOptions = true, versionProvider = KextkitVersionProvider.class,
         sortOptions = false,
-        description = "Load, unload, inspect and find kexts in the kextkit hosted kernel, with the command-line "
-                + "behaviour of Apple's kext_tools.",
+        description = "Load, unload, inspect and find kexts in the kextkit hosted kernel and show its I/O Kit "
+                + "registry, with the command-line behaviour of Apple's kext_tools and IOKitTools.",
         subcommands = {KextloadCommand.class, KextunloadCommand.class, KextstatCommand.class, KextutilCommand.class,
-            KextfindCommand.class, KextlibsCommand.class, HelpCommand.class},
+            KextfindCommand.class, KextlibsCommand.class, IoregCommand.class, IoclasscountCommand.class, HelpCommand.class},
         exitCodeOnInvalidInput = ExitCodes.EX_USAGE,
         exitCodeOnExecutionException = ExitCodes.EX_SOFTWARE,
         exitCodeListHeading = "%nExit status:%n",

@@ -36,6 +36,7 @@ import org.kextkit.harness.resolve.LoadedKextLookup;
 import org.kextkit.harness.resolve.Resolution;
 import org.kextkit.kit.internal.KernelRuntime;
 import org.kextkit.kit.internal.KernelServices;
+import org.kextkit.kit.iokit.IORegistryEntry;
 import org.kextkit.kit.libkern.KernReturn;
 import org.kextkit.kit.libkern.KextModule;
 
@@ -67,6 +68,7 @@ public final class HostedKernel implements AutoCloseable {
     private int nextTag = 1;
     private long nextAddress = KEXT_BASE_ADDRESS;
     private boolean shutDown;
+    private IORegistryEntry registryRoot;
 
     private HostedKernel(KernelSettings settings, KextRepository repository) {
         this.settings = settings;
@@ -166,6 +168,18 @@ public final class HostedKernel implements AutoCloseable {
     /** Return the live-instance counts of the kexts' classes. */
     public MetaClassRegistry metaClasses() {
         return metaClasses;
+    }
+
+    /**
+     * Return the root of this kernel's I/O Registry: an {@code IORegistryEntry} named {@code Root}.
+     * Until the kernel publishes services it has no children.
+     */
+    public synchronized IORegistryEntry registryRoot() {
+        if (registryRoot == null) {
+            registryRoot = new IORegistryEntry();
+            registryRoot.setName("Root");
+        }
+        return registryRoot;
     }
 
     /** Return the loaded kexts in load-tag order, kernel components included. */

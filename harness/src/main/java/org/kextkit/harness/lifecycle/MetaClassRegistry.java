@@ -4,6 +4,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.kextkit.kit.internal.MetaClassNames;
+import org.kextkit.kit.iokit.IORegistryEntry;
+import org.kextkit.kit.iokit.IOService;
 import org.kextkit.kit.libkern.OSObject;
 
 /**
@@ -55,6 +58,23 @@ public final class MetaClassRegistry {
             }
         });
         return live;
+    }
+
+    /**
+     * Return the count of every class this kernel knows, by I/O Kit class name ({@link MetaClassNames}),
+     * sorted by name: the kernel's own {@code OSObject}, {@code IORegistryEntry} and {@code IOService}
+     * always, and every class that has had an instance since its kext was loaded, 0 included, as
+     * {@code ioclasscount} lists the registered metaclasses.
+     */
+    public Map<String, Integer> classCounts() {
+        Map<String, Integer> byName = new TreeMap<>();
+        for (Class<?> kernelClass : new Class<?>[] {OSObject.class, IORegistryEntry.class, IOService.class}) {
+            byName.put(MetaClassNames.of(kernelClass), 0);
+        }
+        // Two classes with one name (kexts that forgot the reverse-DNS prefix) share a line, as the
+        // kernel would refuse the second metaclass; their counts add up.
+        counts.forEach((type, count) -> byName.merge(MetaClassNames.of(type), count.get(), Integer::sum));
+        return byName;
     }
 
     /** Forget every class defined by {@code loader} (its kext was unloaded). */

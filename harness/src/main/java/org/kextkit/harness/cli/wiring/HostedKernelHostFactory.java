@@ -30,7 +30,8 @@ public final class HostedKernelHostFactory implements KernelHostFactory {
                 kernel.log().kernel(problem.message());
             }
         }
-        CliContext context = KextkitServices.context(config, new HostedKernelPort(kernel), false);
+        CliContext context = KextkitServices.context(config, new HostedKernelPort(kernel),
+                new HostedKernelRegistryPort(kernel), false);
         CommandRunner runner = (argv, cwd, out, err) -> KextkitCommand.run(argv, cwd, out, err, context);
         return new KernelHost() {
             @Override

@@ -24,7 +24,8 @@ public final class InProcessContextProvider implements CliContextProvider {
     @Override
     public CliContext context() {
         KextkitConfig config = new ConfigLoader().load();
-        return KextkitServices.context(config, new OwnKernelPort(config), true);
+        OwnKernelPort kernel = new OwnKernelPort(config);
+        return KextkitServices.context(config, kernel, new HostedKernelRegistryPort(() -> kernel.port().kernel()), true);
     }
 
     /** Boot this process's own kernel the first time a command needs one. */
@@ -36,7 +37,7 @@ public final class InProcessContextProvider implements CliContextProvider {
             this.config = config;
         }
 
-        private synchronized HostedKernelPort port() {
+        synchronized HostedKernelPort port() {
             if (port == null) {
                 port = new HostedKernelPort(HostedKernel.boot(settings(config)));
             }

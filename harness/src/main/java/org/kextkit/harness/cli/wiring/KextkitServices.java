@@ -2,6 +2,7 @@ package org.kextkit.harness.cli.wiring;
 
 import org.kextkit.harness.cli.CliContext;
 import org.kextkit.harness.cli.KernelPort;
+import org.kextkit.harness.cli.RegistryPort;
 import org.kextkit.harness.config.KextkitConfig;
 import picocli.CommandLine.Command;
 
@@ -15,6 +16,16 @@ public final class KextkitServices {
      * {@code status} and {@code shutdown} are added when {@code withDaemonCommands} is true.
      */
     public static CliContext context(KextkitConfig config, KernelPort kernel, boolean withDaemonCommands) {
+        return context(config, kernel, null, withDaemonCommands);
+    }
+
+    /**
+     * Return a context for {@code config} whose kernel requests go to {@code kernel} and whose ioreg
+     * and ioclasscount read {@code registry} ({@code null}: not connected); {@code boot},
+     * {@code status} and {@code shutdown} are added when {@code withDaemonCommands} is true.
+     */
+    public static CliContext context(KextkitConfig config, KernelPort kernel, RegistryPort registry,
+            boolean withDaemonCommands) {
         CliContext.Builder builder = CliContext.builder()
                 .extensionFolders(config.extensions())
                 .kernelVersion(config.kernelVersion().source())
@@ -22,7 +33,8 @@ public final class KextkitServices {
                 .safeBoot(config.bootArgs().safeBoot())
                 .kernel(kernel)
                 .inspector(new DiskKextInspector(config.kernelVersion().source(), config.versionGrammar()))
-                .kextLibs(new LinkKextLibsPort());
+                .kextLibs(new LinkKextLibsPort())
+                .registry(registry);
         if (withDaemonCommands) {
             builder.extraCommand("boot", BootCommand::new)
                     .extraCommand("status", invocation -> new StatusCommand(invocation))
