@@ -79,6 +79,10 @@ public final class KextkitCommand implements Callable<Integer> {
             root.addSubcommand(extra.getKey(), new CommandLine(extra.getValue().apply(invocation), factory));
         }
         root.setExpandAtFiles(false);
+        // ioreg and ioclasscount read their own command lines as getopt does, "--" included.
+        for (String raw : List.of("ioreg", "ioclasscount")) {
+            root.getSubcommands().get(raw).setEndOfOptionsDelimiter("\0--");
+        }
         root.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         root.setUsageHelpWidth(100);
         root.setOut(invocation.out());
