@@ -118,6 +118,17 @@ class LauncherScriptTest {
     }
 
     @Test
+    void ioregAndIoclasscountAreDaemonBound() throws Exception {
+        build();
+        Map<String, String> env = Map.of("KEXTKIT_SOCKET", socket.toString(), "KEXTKIT_CDS", "0");
+        String noKernel = "kextkit: no hosted kernel is running (no socket at " + socket + ").\n"
+                + "Start one with: bin/kextkit boot\n";
+
+        assertEquals(new ProcessRun(71, "", noKernel), kextkit(env, "ioreg", "-l"));
+        assertEquals(new ProcessRun(71, "", noKernel), kextkit(env, "ioclasscount", "IOService"));
+    }
+
+    @Test
     void helpForADaemonBoundCommandGoesToTheFullCommandLine() throws Exception {
         build();
 
