@@ -23,7 +23,7 @@ import picocli.CommandLine.Unmatched;
  * {@code --leaks}, ...) need allocation records that kextkit's kernel does not keep; they are
  * refused with a line saying so.
  */
-@Command(name = "ioclasscount",
+@Command(name = "ioclasscount", customSynopsis = "kextkit ioclasscount [classname ...]",
         description = {"Show how many live instances each class of the hosted kernel has, in the format of Apple's "
                 + "ioclasscount: every class, one a line, sorted by name; or the classes named, on one line in "
                 + "the order given (an unknown class shows <no such class>).",

@@ -20,6 +20,7 @@ import picocli.CommandLine.Unmatched;
  * malformed one prints one line and the usage text on standard error and exits with 1, as ioreg does.
  */
 @Command(name = "ioreg", sortOptions = false,
+        customSynopsis = "kextkit ioreg [-abilrtx] [-c class] [-d depth] [-k key] [-n name] [-p plane] [-w width]",
         description = {"Show the I/O Kit registry of the hosted kernel as a tree, in the format of Apple's ioreg.",
             "",
             "Options (as ioreg's; flags may be clustered, e.g. -lx, and values attached, e.g. -w80):",
