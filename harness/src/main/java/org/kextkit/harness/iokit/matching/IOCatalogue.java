@@ -1,6 +1,7 @@
 package org.kextkit.harness.iokit.matching;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,10 +13,10 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.kextkit.harness.family.MatchIndexer;
 import org.kextkit.harness.iokit.matching.internal.ClassChain;
+import org.kextkit.harness.iokit.matching.internal.CopyOnWriteTable;
 import org.kextkit.harness.iokit.matching.internal.Explainer;
 import org.kextkit.harness.iokit.matching.internal.MatchKeys;
 import org.kextkit.harness.iokit.matching.internal.MatchTable;
-import org.kextkit.harness.iokit.matching.internal.OSValues;
 import org.kextkit.harness.iokit.matching.internal.PassiveMatcher;
 import org.kextkit.harness.iokit.matching.internal.Personality;
 import org.kextkit.harness.iokit.matching.internal.Subject;
@@ -57,8 +58,20 @@ import org.kextkit.kit.libkern.SInt32;
  * {@code MatchIndexer.nubKeys}) always runs outside it.
  */
 public final class IOCatalogue implements DriverCatalogue {
-    private static final Comparator<Hit> CANDIDATE_ORDER = Comparator.comparingInt((Hit h) -> -h.personality.score())
-            .thenComparingInt(h -> h.depth).thenComparingLong(h -> h.personality.sequence());
+    // descending score, then the nub's own class before superclasses, then insertion order
+    private static final Comparator<Hit> CANDIDATE_ORDER = (a, b) -> {
+        int byScore = Integer.compare(b.personality.score(), a.personality.score());
+        if (byScore != 0) {
+            return byScore;
+        }
+        int byDepth = Integer.compare(a.depth, b.depth);
+        return byDepth != 0 ? byDepth : Long.compare(a.personality.sequence(), b.personality.sequence());
+    };
+    // the order every list of a bucket is kept in, so that collecting candidates merges sorted runs
+    private static final Comparator<Personality> FILING_ORDER = (a, b) -> {
+        int byScore = Integer.compare(b.score(), a.score());
+        return byScore != 0 ? byScore : Long.compare(a.sequence(), b.sequence());
+    };
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Bucket> buckets = new HashMap<>();
@@ -238,16 +251,16 @@ public final class IOCatalogue implements DriverCatalogue {
             if (!PassiveMatcher.generic(p.match(), subject, true, nameMatched, null)) {
                 continue;
             }
-            Map<String, Object> copy = OSValues.mutableTable(p.table());
+            CopyOnWriteTable table = new CopyOnWriteTable(p.table());
             if (nameMatched[0] != null) {
-                copy.put(MatchKeys.IONameMatched, nameMatched[0]);
+                table.put(MatchKeys.IONameMatched, nameMatched[0]);
             }
             SInt32 score = new SInt32(p.score());
             if (p.match().needsFamilyMatching()) {
-                if (!PassiveMatcher.family(p.match(), subject, copy, score, null)) {
+                if (!PassiveMatcher.family(p.match(), subject, table, score, null)) {
                     continue;
                 }
-                copy.put(MatchKeys.IOProbeScore, score.value);
+                table.put(MatchKeys.IOProbeScore, score.value);
             }
             if (p.match().parent() != null && !PassiveMatcher.parentMatches(p.match().parent(), subject, null)) {
                 continue;
@@ -255,6 +268,7 @@ public final class IOCatalogue implements DriverCatalogue {
             if (p.table().get(MatchKeys.IOLocationMatch) instanceof Map) {
                 continue;
             }
+            Map<String, Object> copy = table.materialize();
             copy.put(MatchKeys.IOMatchCategory, p.category());
             found.add(new MatchCandidate(p.bundleIdentifier(), p.name(), copy, score.value, p.category(), p.ioClass()));
         }
@@ -342,7 +356,7 @@ public final class IOCatalogue implements DriverCatalogue {
         } finally {
             lock.readLock().unlock();
         }
-        hits.sort(CANDIDATE_ORDER);
+        hits.sort(CANDIDATE_ORDER); // runs are already sorted, so this is mostly a merge
         // a personality filed under several of the nub's keys sorts next to itself
         int kept = 0;
         for (int i = 0; i < hits.size(); i++) {
@@ -404,7 +418,7 @@ public final class IOCatalogue implements DriverCatalogue {
         }
 
         void add(Personality p) {
-            all.add(p);
+            insertInOrder(all, p);
             byContent.computeIfAbsent(p.contentHash(), h -> new ArrayList<>(1)).add(p);
             file(p);
         }
@@ -412,12 +426,17 @@ public final class IOCatalogue implements DriverCatalogue {
         private void file(Personality p) {
             Set<String> keys = indexKeys(p);
             if (keys.isEmpty()) {
-                unindexed.add(p);
+                insertInOrder(unindexed, p);
             } else {
                 for (String key : keys) {
-                    byKey.computeIfAbsent(key, k -> new ArrayList<>(2)).add(p);
+                    insertInOrder(byKey.computeIfAbsent(key, k -> new ArrayList<>(2)), p);
                 }
             }
+        }
+
+        private static void insertInOrder(List<Personality> list, Personality p) {
+            int at = Collections.binarySearch(list, p, FILING_ORDER);
+            list.add(at < 0 ? -at - 1 : at, p);
         }
 
         // an indexer that cannot read a personality leaves it to be checked against every nub

@@ -29,6 +29,21 @@ final class TestNubs {
         return map;
     }
 
+    /** Split at spaces without a regular expression (tests match many tables). */
+    static List<String> words(String text) {
+        List<String> words = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i == text.length() || text.charAt(i) == ' ') {
+                if (i > start) {
+                    words.add(text.substring(start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return words;
+    }
+
     /** A personality with IOClass, IOProviderClass and the extra keys. */
     static Map<String, Object> personality(String ioClass, String providerClass, Object... more) {
         Map<String, Object> p = dict("IOClass", ioClass, "IOProviderClass", providerClass);
@@ -37,7 +52,7 @@ final class TestNubs {
     }
 
     /**
-     * A PCI-like nub: {@code IOPCIMatch} (space-separated {@code 0xDDDDVVVV} values) is compared
+     * A PCI-like nub: {@code IOPCIMatch} (space-separated {@code 0xDDDDVVVV[&0xMASK]} values) is compared
      * with the primary and subsystem IDs, and a primary hit adds 1000 to the score, as
      * IOPCIFamily does on non-x86 builds.
      */
@@ -63,13 +78,15 @@ final class TestNubs {
             if (!(match instanceof String)) {
                 return false;
             }
-            for (String item : ((String) match).trim().split("\\s+")) {
-                int value = (int) Long.parseLong(item.substring(2), 16);
-                if (value == primaryID) {
+            for (String item : words((String) match)) {
+                int amp = item.indexOf('&');
+                int value = (int) Long.parseLong(item, 2, amp < 0 ? item.length() : amp, 16);
+                int mask = amp < 0 ? -1 : (int) Long.parseLong(item, amp + 3, item.length(), 16);
+                if ((value & mask) == (primaryID & mask)) {
                     score.value += 1000;
                     return true;
                 }
-                if (value == subsystemID) {
+                if ((value & mask) == (subsystemID & mask)) {
                     return true;
                 }
             }
@@ -133,7 +150,7 @@ final class TestNubs {
                 return Set.of();
             }
             Set<String> keys = new HashSet<>();
-            for (String item : ((String) match).trim().split("\\s+")) {
+            for (String item : words((String) match)) {
                 keys.add(item.toLowerCase(Locale.ROOT));
             }
             return keys;

@@ -224,8 +224,7 @@ public final class PassiveMatcher {
         }
         if (t.needsFamilyMatching()) {
             SInt32 score = new SInt32(scoreOf(t.table));
-            Map<String, Object> copy = OSValues.mutableTable(t.table);
-            boolean ok = family(t, where, copy, score, null);
+            boolean ok = family(t, where, new CopyOnWriteTable(t.table), score, null);
             if (verdicts != null) {
                 verdicts.add(new KeyVerdict("family matching (" + familyMatcherName(where.service()) + ")", ok,
                         ok ? "accepted" : "rejected"));
