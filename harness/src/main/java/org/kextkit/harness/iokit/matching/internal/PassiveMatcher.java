@@ -178,7 +178,8 @@ public final class PassiveMatcher {
             }
             boolean ok = missing.isEmpty();
             if (verdicts != null) {
-                verdicts.add(new KeyVerdict(MatchKeys.IOResourceMatch, ok, OSValues.describe(t.resourceNames)
+                Object names = t.resourceNames.size() == 1 ? t.resourceNames.get(0) : t.resourceNames;
+                verdicts.add(new KeyVerdict(MatchKeys.IOResourceMatch, ok, OSValues.describe(names)
                         + (ok ? ": every resource is published on IOResources"
                                 : ": not yet published on IOResources: " + String.join(", ", missing))));
             }
