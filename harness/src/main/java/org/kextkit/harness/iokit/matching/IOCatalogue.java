@@ -139,6 +139,14 @@ public final class IOCatalogue implements DriverCatalogue {
         }
     }
 
+    /**
+     * Return what a driver created from {@code table} (a candidate's personality copy) must wait for
+     * before {@code start}: {@code IOResourceMatch} on any provider other than IOResources.
+     */
+    public static ResourceWait resourcesToWaitFor(Map<String, Object> table) {
+        return ResourceWait.of(table);
+    }
+
     @Override
     public int addDrivers(String bundleIdentifier, Map<String, Map<String, Object>> personalities, String source,
             Consumer<String> warnings) {
@@ -179,8 +187,14 @@ public final class IOCatalogue implements DriverCatalogue {
             return List.of();
         }
         List<MatchTable.Problem> problems = new ArrayList<>();
-        for (ChecksFamilyKeys.Problem problem : check.checkFamilyKeys(dictionary)) {
-            problems.add(new MatchTable.Problem(problem.key(), problem.message()));
+        try {
+            for (ChecksFamilyKeys.Problem problem : check.checkFamilyKeys(dictionary)) {
+                problems.add(new MatchTable.Problem(problem.key(), problem.message()));
+            }
+        } catch (RuntimeException e) {
+            // the family's matching will judge the keys; a broken check must not stop the kext's personalities
+            problems.add(new MatchTable.Problem(MatchKeys.IOProviderClass, "the " + providerClass
+                    + " family could not check its keys (" + e + "); its matching will judge them"));
         }
         return problems;
     }
