@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -54,8 +55,10 @@ import org.kextkit.kit.libkern.SInt32;
  * caller: see {@link ResourceWait#of}.
  *
  * <p><b>Concurrency.</b> Readers and writers share a read/write lock that is held only while
- * candidates are collected or buckets change; family code ({@code matchPropertyTable},
- * {@code MatchIndexer.nubKeys}) always runs outside it.
+ * candidates are collected or buckets change: a kext's personalities are read before it is taken,
+ * and code that reads nubs ({@code matchPropertyTable}, {@code MatchIndexer.nubKeys}) always runs
+ * outside it. A reader sees each kext's personalities all or not at all. Personalities added
+ * concurrently by two callers are ordered by which call began first.
  */
 public final class IOCatalogue implements DriverCatalogue {
     // descending score, then the nub's own class before superclasses, then insertion order
@@ -78,7 +81,7 @@ public final class IOCatalogue implements DriverCatalogue {
     private final List<Personality> unfiled = new ArrayList<>();
     private volatile Map<String, MatchIndexer> indexers = Map.of();
     private volatile Map<String, ChecksFamilyKeys> keyChecks = Map.of();
-    private long nextSequence;
+    private final AtomicLong nextSequence = new AtomicLong();
     private int size;
 
     /** Create an empty catalogue with no indexers. */
@@ -151,17 +154,21 @@ public final class IOCatalogue implements DriverCatalogue {
     public int addDrivers(String bundleIdentifier, Map<String, Map<String, Object>> personalities, String source,
             Consumer<String> warnings) {
         Consumer<String> sink = warnings == null ? line -> { } : warnings;
+        // read outside the lock: readers wait only while the personalities are filed
+        long sequence = nextSequence.getAndAdd(personalities.size());
+        List<Personality> read = new ArrayList<>(personalities.size());
+        for (Map.Entry<String, Map<String, Object>> entry : personalities.entrySet()) {
+            Map<String, Object> dictionary = entry.getValue() == null ? Map.of() : entry.getValue();
+            read.add(Personality.read(entry.getKey(), dictionary, bundleIdentifier, source, sequence++,
+                    familyProblems(dictionary), sink));
+        }
         int added = 0;
         lock.writeLock().lock();
         try {
-            for (Map.Entry<String, Map<String, Object>> entry : personalities.entrySet()) {
-                Map<String, Object> dictionary = entry.getValue() == null ? Map.of() : entry.getValue();
-                Personality p = Personality.read(entry.getKey(), dictionary, bundleIdentifier, source, nextSequence,
-                        familyProblems(dictionary), sink);
+            for (Personality p : read) {
                 if (p.providerClass() == null) {
                     if (unfiled.stream().noneMatch(p::sameContent)) {
                         unfiled.add(p);
-                        nextSequence++;
                     }
                     continue;
                 }
@@ -170,7 +177,6 @@ public final class IOCatalogue implements DriverCatalogue {
                     continue;
                 }
                 bucket.add(p);
-                nextSequence++;
                 size++;
                 added++;
             }

@@ -55,7 +55,8 @@ public final class Subject {
     /** Return the property table (fetched once). */
     public Map<String, Object> properties() {
         if (properties == null) {
-            properties = service.getPropertyTable();
+            Map<String, Object> table = service.getPropertyTable();
+            properties = table == null ? Map.of() : table;
         }
         return properties;
     }
