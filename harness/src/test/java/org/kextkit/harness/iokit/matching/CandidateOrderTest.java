@@ -128,4 +128,32 @@ class CandidateOrderTest {
         assertEquals("A", second.ioClass());
         assertEquals("com.example.a", second.table().get("CFBundleIdentifier"));
     }
+
+    /** A family that notes in the table what it decided, as some families do. */
+    static class NotingNub extends IOService {
+        @Override
+        public boolean matchPropertyTable(Map<String, Object> table, org.kextkit.kit.libkern.SInt32 score) {
+            table.put("FamilyNote", "seen");
+            return !table.containsKey("Reject");
+        }
+    }
+
+    @Test
+    void whatFamilyMatchingWritesReachesTheCandidateButNeverTheCatalogue() {
+        add("com.example.a", "Kept", personality("K", "NotingNub"),
+                "Rejected", personality("R", "NotingNub", "Reject", true));
+        List<MatchCandidate> found = catalogue.findDrivers(new NotingNub(), MatchContext.EMPTY);
+        assertEquals(1, found.size());
+        assertEquals("seen", found.get(0).table().get("FamilyNote"));
+        MatchExplanation explanation = catalogue.explain(new NotingNub(), MatchContext.EMPTY, null);
+        assertEquals("rejected by family matching (NotingNub.matchPropertyTable)",
+                explanation.entries().get(1).outcome());
+        IOCatalogue fresh = new IOCatalogue();
+        fresh.addDrivers("com.example.a", Map.of("Kept", personality("K", "NotingNub")), "A", line -> { });
+        assertEquals(0, fresh.addDrivers("com.example.a", Map.of("Kept", personality("K", "NotingNub")), "A",
+                line -> { }), "matching must not have changed the filed personality");
+        fresh.findDrivers(new NotingNub(), MatchContext.EMPTY);
+        assertEquals(0, fresh.addDrivers("com.example.a", Map.of("Kept", personality("K", "NotingNub")), "A",
+                line -> { }));
+    }
 }

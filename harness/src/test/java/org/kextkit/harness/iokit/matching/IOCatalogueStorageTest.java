@@ -188,4 +188,12 @@ class IOCatalogueStorageTest {
         assertTrue(array.isEmpty(), "an array is not waited for");
         assertEquals("OSArray", array.unusableType());
     }
+
+    @Test
+    void problemsInsideIOParentMatchNameTheNestedKey() {
+        add("com.example.foo", "Foo", personality("Foo", "ScoringNub", "IOParentMatch",
+                dict("IOProviderClass", "IOPCIBridge", "IORegistryEntryID", "0x100")));
+        assertEquals(List.of(PLIST + ": personality \"Foo\" key IOParentMatch.IORegistryEntryID: expected an integer, "
+                + "found the string \"0x100\"; I/O Kit ignores the key"), warnings);
+    }
 }
