@@ -488,7 +488,7 @@ public final class HostedKernel implements AutoCloseable {
             // The kext's own thread, so that a start routine that never returns fails only this load.
             started = scheduler.call("kext start " + name, ExecutionContext.THREAD, () -> runStart(kext, moduleClass));
         } catch (KernelStallException e) {
-            logReport(e.report().text());
+            // The scheduler has logged the whole report; the failure line carries its summary.
             return failStart(name, "its start routine did not return (" + e.getMessage() + ")");
         } catch (KernelPanic p) {
             throw panicked(p);
@@ -676,7 +676,6 @@ public final class HostedKernel implements AutoCloseable {
             });
         } catch (KernelStallException e) {
             kext.started(module);
-            logReport(e.report().text());
             String line = "Kext " + name + " can't unload - its stop routine did not return (" + e.getMessage() + ").";
             log.kernel(line);
             return line;
@@ -833,6 +832,16 @@ public final class HostedKernel implements AutoCloseable {
         while (backtrace.size() > 1 && backtrace.get(0).getClassName().startsWith("org.kextkit.harness.")
                 && !Backtrace.isKextFrame(backtrace.get(0))) {
             backtrace.remove(0);
+        }
+        // ...and the kernel's dispatch frames below the outermost kext frame, which every panic shares.
+        int outermostKextFrame = -1;
+        for (int i = 0; i < backtrace.size(); i++) {
+            if (Backtrace.isKextFrame(backtrace.get(i))) {
+                outermostKextFrame = i;
+            }
+        }
+        if (outermostKextFrame >= 0) {
+            backtrace.subList(outermostKextFrame + 1, backtrace.size()).clear();
         }
         String caller = null;
         List<String> kextIds = new ArrayList<>();
