@@ -6,7 +6,8 @@ public final class Schedulers {
     }
 
     /**
-     * Return a scheduler for {@code mode}.
+     * Return a scheduler for {@code mode}. Real time is the kit's real-time scheduler wrapped in a
+     * {@link RealTimeHostedScheduler} ({@code new RealTimeHostedScheduler(<the kit's scheduler>, setup)}).
      *
      * @throws UnsupportedOperationException for {@link TimeMode#REAL} while the real-time scheduler
      *         is not part of this build; callers that can run in virtual time instead fall back to it
