@@ -24,7 +24,16 @@ public enum ConfigKey {
     /** Extra JVM options for the kernel daemon, separated by white space. */
     DAEMON_JAVA_OPTIONS("kextkit.daemon.java-options"),
     /** How many seconds {@code boot} waits for the daemon's socket to accept connections. */
-    DAEMON_BOOT_TIMEOUT("kextkit.daemon.boot-timeout");
+    DAEMON_BOOT_TIMEOUT("kextkit.daemon.boot-timeout"),
+    /**
+     * How the hosted kernel keeps time: {@code virtual} or {@code real}; empty for each tool's own
+     * choice (virtual for in-process commands and tests, real for the kernel daemon).
+     */
+    TIME("kextkit.time"),
+    /** The seed that orders simultaneous events in virtual time, so a run can be repeated. */
+    SEED("kextkit.seed"),
+    /** How many seconds kext code may keep the processor without blocking before it is reported as hung. */
+    WATCHDOG("kextkit.watchdog");
 
     /** The prefix every key carries; {@code --set} accepts keys with or without it. */
     public static final String PREFIX = "kextkit.";

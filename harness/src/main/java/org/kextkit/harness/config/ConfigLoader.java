@@ -26,6 +26,7 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.commons.configuration2.interpol.ConfigurationInterpolator;
 import org.apache.commons.configuration2.interpol.Lookup;
 import org.apache.commons.configuration2.io.FileHandler;
+import org.kextkit.harness.scheduler.TimeMode;
 import org.kextkit.harness.version.KextVersion;
 import org.kextkit.harness.version.VersionGrammar;
 
@@ -51,6 +52,7 @@ public final class ConfigLoader {
 
     private static final Pattern UNRESOLVED = Pattern.compile("\\$\\{[^}]*}");
     private static final long MAX_BOOT_TIMEOUT_SECONDS = 3600;
+    private static final java.math.BigDecimal MAX_WATCHDOG_SECONDS = java.math.BigDecimal.valueOf(3600);
 
     private Map<String, String> environment = System.getenv();
     private Properties systemProperties = System.getProperties();
@@ -149,8 +151,11 @@ public final class ConfigLoader {
         BootArgs bootArgs = parseBootArgs(values);
         List<String> javaOptions = parseJavaOptions(values);
         Duration timeout = parseBootTimeout(values);
+        TimeMode timeMode = parseTimeMode(values);
+        long seed = parseSeed(values);
+        Duration watchdog = parseWatchdog(values);
         return new KextkitConfig(kernelVersion, arch, grammar, extensions, socket, bootArgs, javaOptions, timeout,
-                values.origins);
+                timeMode, seed, watchdog, values.origins);
     }
 
     private static Lookup lookupIn(Properties props) {
@@ -380,6 +385,40 @@ public final class ConfigLoader {
                     + MAX_BOOT_TIMEOUT_SECONDS, quote(v));
         }
         return Duration.ofSeconds(seconds);
+    }
+
+    private static TimeMode parseTimeMode(Values values) {
+        String v = values.get(ConfigKey.TIME);
+        if (v.isEmpty()) {
+            return null;
+        }
+        return TimeMode.byConfigName(v).orElseThrow(() -> values.invalid(ConfigKey.TIME,
+                "virtual or real (or nothing, for each tool's own choice)", quote(v)));
+    }
+
+    private static long parseSeed(Values values) {
+        String v = values.required(ConfigKey.SEED);
+        try {
+            return Long.decode(v);
+        } catch (NumberFormatException e) {
+            throw values.invalid(ConfigKey.SEED, "a whole number such as 42 or 0x2a that fits in 64 bits", quote(v));
+        }
+    }
+
+    private static Duration parseWatchdog(Values values) {
+        String v = values.required(ConfigKey.WATCHDOG);
+        java.math.BigDecimal seconds;
+        try {
+            seconds = new java.math.BigDecimal(v);
+        } catch (NumberFormatException e) {
+            seconds = null;
+        }
+        if (seconds == null || seconds.signum() <= 0 || seconds.compareTo(MAX_WATCHDOG_SECONDS) > 0
+                || seconds.movePointRight(9).stripTrailingZeros().scale() > 0) {
+            throw values.invalid(ConfigKey.WATCHDOG, "a number of seconds above 0 and at most " + MAX_WATCHDOG_SECONDS
+                    + ", such as 10 or 0.5", quote(v));
+        }
+        return Duration.ofNanos(seconds.movePointRight(9).longValueExact());
     }
 
     private Path home() {

@@ -8,7 +8,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
+import org.kextkit.harness.scheduler.TimeMode;
 import org.kextkit.harness.version.KextVersion;
 import org.kextkit.harness.version.VersionGrammar;
 
@@ -28,11 +30,14 @@ public final class KextkitConfig {
     private final BootArgs bootArgs;
     private final List<String> daemonJavaOptions;
     private final Duration daemonBootTimeout;
+    private final TimeMode timeMode;
+    private final long seed;
+    private final Duration watchdog;
     private final Map<ConfigKey, ConfigOrigin> origins;
 
     KextkitConfig(KextVersion kernelVersion, Arch arch, VersionGrammar versionGrammar, List<Path> extensions,
             Path socket, BootArgs bootArgs, List<String> daemonJavaOptions, Duration daemonBootTimeout,
-            Map<ConfigKey, ConfigOrigin> origins) {
+            TimeMode timeMode, long seed, Duration watchdog, Map<ConfigKey, ConfigOrigin> origins) {
         this.kernelVersion = kernelVersion;
         this.arch = arch;
         this.versionGrammar = versionGrammar;
@@ -41,6 +46,9 @@ public final class KextkitConfig {
         this.bootArgs = bootArgs;
         this.daemonJavaOptions = List.copyOf(daemonJavaOptions);
         this.daemonBootTimeout = daemonBootTimeout;
+        this.timeMode = timeMode;
+        this.seed = seed;
+        this.watchdog = watchdog;
         this.origins = Collections.unmodifiableMap(new EnumMap<>(origins));
     }
 
@@ -84,6 +92,24 @@ public final class KextkitConfig {
         return daemonBootTimeout;
     }
 
+    /**
+     * Return how the hosted kernel keeps time ({@code kextkit.time}), or empty to let each tool choose
+     * (virtual time in process, real time in the kernel daemon).
+     */
+    public Optional<TimeMode> timeMode() {
+        return Optional.ofNullable(timeMode);
+    }
+
+    /** Return the seed that orders simultaneous events in virtual time ({@code kextkit.seed}). */
+    public long seed() {
+        return seed;
+    }
+
+    /** Return how long kext code may keep the processor before it is reported as hung ({@code kextkit.watchdog}). */
+    public Duration watchdog() {
+        return watchdog;
+    }
+
     /** Return the layer that supplied {@code key}. */
     public ConfigOrigin origin(ConfigKey key) {
         return origins.get(key);
@@ -100,6 +126,9 @@ public final class KextkitConfig {
             case BOOT_ARGS -> bootArgs.toString();
             case DAEMON_JAVA_OPTIONS -> String.join(" ", daemonJavaOptions);
             case DAEMON_BOOT_TIMEOUT -> Long.toString(daemonBootTimeout.toSeconds());
+            case TIME -> timeMode == null ? "" : timeMode.configName();
+            case SEED -> Long.toString(seed);
+            case WATCHDOG -> new java.math.BigDecimal(watchdog.toNanos()).movePointLeft(9).stripTrailingZeros().toPlainString();
         };
     }
 

@@ -34,7 +34,19 @@ import org.kextkit.harness.repository.KextRepository;
 import org.kextkit.harness.resolve.DependencyResolver;
 import org.kextkit.harness.resolve.LoadedKextLookup;
 import org.kextkit.harness.resolve.Resolution;
+import org.kextkit.harness.scheduler.Backtrace;
+import org.kextkit.harness.scheduler.HostedScheduler;
+import org.kextkit.harness.scheduler.KernelEntry;
+import org.kextkit.harness.scheduler.KernelLock;
+import org.kextkit.harness.scheduler.KernelStallException;
+import org.kextkit.harness.scheduler.SchedulerSetup;
+import org.kextkit.harness.scheduler.Schedulers;
+import org.kextkit.harness.scheduler.TimeMode;
+import org.kextkit.harness.scheduler.VirtualTimeScheduler;
+import org.kextkit.kit.internal.ExecutionContext;
+import org.kextkit.kit.internal.KernelPanic;
 import org.kextkit.kit.internal.KernelRuntime;
+import org.kextkit.kit.internal.KernelScheduler;
 import org.kextkit.kit.internal.KernelServices;
 import org.kextkit.kit.iokit.IORegistryEntry;
 import org.kextkit.kit.libkern.KernReturn;
@@ -48,7 +60,21 @@ import org.kextkit.kit.libkern.KextModule;
  * (dependencies first), and starts each; if anything fails, the kexts this request loaded are
  * unloaded again, so a failed load never changes what was loaded before. Unloading is refused while
  * other kexts link against the kext or while instances of its classes are alive, with the kernel's
- * wording. All state changes are serialised on the kernel object.
+ * wording.
+ *
+ * <p><b>Threads and time.</b> The kernel runs on a {@link HostedScheduler} in the time mode of its
+ * settings. A public method called from outside the kernel first enters it (under virtual time it
+ * waits for the processor, and returns once every kernel thread it made runnable has run), and all
+ * state changes are serialised by a {@link KernelLock} rather than a Java monitor, which would stop a
+ * virtual-time kernel whose lock holder blocks. Start and stop routines run on kernel threads of
+ * their own in thread context, so one that never returns is reported, abandoned and fails its load
+ * or unload, and the kernel goes on.
+ *
+ * <p><b>Panics.</b> A kext that panics ({@code KernelServices.panic}), throws {@link KernelPanic}, or
+ * lets any throwable escape an interrupt handler, a callout or a kernel thread of its own panics
+ * this kernel only: the kernel records a {@link PanicReport} (in the log, and from
+ * {@link #panicReport()}), stops scheduling, and refuses further work with
+ * {@link KernelPanickedException}. Other kernels in the JVM go on.
  */
 public final class HostedKernel implements AutoCloseable {
     /** Where the first kext is mapped: the unslid kext region of an x86_64 kernel. */
@@ -70,11 +96,38 @@ public final class HostedKernel implements AutoCloseable {
     private boolean shutDown;
     private IORegistryEntry registryRoot;
 
+    private static final AtomicLong KERNEL_NUMBERS = new AtomicLong();
+    private final String kernelName = "kernel-" + KERNEL_NUMBERS.incrementAndGet();
+    private final long bootRealNanos = System.nanoTime();
+    private final HostedScheduler scheduler;
+    private final KernelLock stateLock;
+    // What a panic report needs, kept readable from any thread without the kernel lock.
+    private volatile List<LoadedKext> loadedSnapshot = List.of();
+    private volatile String lastStarted;
+    private volatile String lastStopped;
+    private final Object panicMonitor = new Object();
+    private volatile PanicReport panicReport;
+
     private HostedKernel(KernelSettings settings, KextRepository repository) {
         this.settings = settings;
         this.log = new KernelLog(settings.logCapacity());
         this.repository = repository;
         this.reader = new KextBundleReader(settings.arch(), settings.grammar(), new AtomicLong());
+        this.scheduler = createScheduler(settings);
+        this.stateLock = new KernelLock(scheduler, "kernel state lock of " + kernelName);
+    }
+
+    private HostedScheduler createScheduler(KernelSettings settings) {
+        SchedulerSetup setup = new SchedulerSetup(kernelName, settings.seed(), settings.watchdog(), new KernelWideServices(),
+                this::threadPanicked, log::kernel);
+        try {
+            return Schedulers.create(settings.timeMode(), setup);
+        } catch (UnsupportedOperationException e) {
+            // Until real time is part of the build, a kernel asked for it runs in virtual time.
+            log.kernel("kextkit: " + settings.timeMode().configName() + " time is not available in this build ("
+                    + e.getMessage() + "); this kernel runs in virtual time.");
+            return Schedulers.create(TimeMode.VIRTUAL, setup);
+        }
     }
 
     /**
@@ -92,13 +145,14 @@ public final class HostedKernel implements AutoCloseable {
      */
     public static HostedKernel boot(KernelSettings settings, KextRepository repository) {
         HostedKernel kernel = new HostedKernel(settings, repository);
-        kernel.loadKernelComponents();
+        try (Guard guard = kernel.guard()) {
+            kernel.loadKernelComponents();
+        }
         return kernel;
     }
 
-    private synchronized void loadKernelComponents() {
-        log.kernel("Darwin Kernel Version " + settings.kernelVersion() + " (kextkit hosted kernel, " + settings.arch()
-                + (settings.safeBoot() ? ", safe boot" : "") + ")");
+    private void loadKernelComponents() {
+        log.kernel(kernelBanner());
         List<KextBundle> components = new ArrayList<>();
         for (KextBundle bundle : repository.all()) {
             // com.apple.kernel is the kernel itself (tag 0); the legacy com.apple.kernel.* ids exist
@@ -130,6 +184,35 @@ public final class HostedKernel implements AutoCloseable {
         return log;
     }
 
+    /** Return the scheduler this kernel's threads run on: its clock, threads and contexts. */
+    public HostedScheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Return the virtual-time scheduler, through which a test drives the kernel clock
+     * ({@code advance}, {@code runUntil}, ...).
+     *
+     * @throws IllegalStateException if this kernel runs in real time
+     */
+    public VirtualTimeScheduler virtualTime() {
+        if (scheduler instanceof VirtualTimeScheduler virtual) {
+            return virtual;
+        }
+        throw new IllegalStateException("hosted kernel " + kernelName + " runs in " + scheduler.mode().configName()
+                + " time; only a virtual-time kernel's clock can be driven");
+    }
+
+    /** Return the kernel's panic report, or empty while it has not panicked. */
+    public Optional<PanicReport> panicReport() {
+        return Optional.ofNullable(panicReport);
+    }
+
+    /** Return true once the kernel has panicked. */
+    public boolean hasPanicked() {
+        return panicReport != null;
+    }
+
     /** Return the kexts this kernel knows. */
     public KextRepository repository() {
         return repository;
@@ -139,30 +222,36 @@ public final class HostedKernel implements AutoCloseable {
      * Read and validate the kext at {@code path} (and its plug-ins) with this kernel's architecture
      * and grammar, and make them known; returns what was read and any problems.
      */
-    public synchronized BundleReadResult addKext(Path path) {
-        BundleReadResult result = reader.read(path);
-        for (KextBundle bundle : result.bundles()) {
-            validator.validate(bundle);
-            repository.add(bundle);
+    public BundleReadResult addKext(Path path) {
+        try (Guard guard = workGuard()) {
+            BundleReadResult result = reader.read(path);
+            for (KextBundle bundle : result.bundles()) {
+                validator.validate(bundle);
+                repository.add(bundle);
+            }
+            return result;
         }
-        return result;
     }
 
     /**
      * Read a search item (a {@code .kext} bundle or a folder of them, see
      * {@link BundleScanner#readItem}) and make its kexts known.
      */
-    public synchronized ScanResult addSearchItem(Path item) {
-        ScanResult result = new BundleScanner(reader, validator).readItem(item);
-        repository.addAll(result.bundles());
-        return result;
+    public ScanResult addSearchItem(Path item) {
+        try (Guard guard = workGuard()) {
+            ScanResult result = new BundleScanner(reader, validator).readItem(item);
+            repository.addAll(result.bundles());
+            return result;
+        }
     }
 
     /** Scan an extensions folder (not recursively, plug-ins included) and make its kexts known. */
-    public synchronized ScanResult addRepository(Path folder) {
-        ScanResult result = new BundleScanner(reader, validator).scan(folder);
-        repository.addAll(result.bundles());
-        return result;
+    public ScanResult addRepository(Path folder) {
+        try (Guard guard = workGuard()) {
+            ScanResult result = new BundleScanner(reader, validator).scan(folder);
+            repository.addAll(result.bundles());
+            return result;
+        }
     }
 
     /** Return the live-instance counts of the kexts' classes. */
@@ -183,28 +272,38 @@ public final class HostedKernel implements AutoCloseable {
     }
 
     /** Return the loaded kexts in load-tag order, kernel components included. */
-    public synchronized List<LoadedKext> loadedKexts() {
-        List<LoadedKext> all = new ArrayList<>(loadedById.values());
-        all.sort(Comparator.comparingInt(LoadedKext::tag));
-        return all;
+    public List<LoadedKext> loadedKexts() {
+        try (Guard guard = guard()) {
+            List<LoadedKext> all = new ArrayList<>(loadedById.values());
+            all.sort(Comparator.comparingInt(LoadedKext::tag));
+            return all;
+        }
     }
 
     /** Return the loaded kext with {@code bundleId}, if any. */
-    public synchronized Optional<LoadedKext> loadedKext(String bundleId) {
-        return Optional.ofNullable(loadedById.get(bundleId));
+    public Optional<LoadedKext> loadedKext(String bundleId) {
+        try (Guard guard = guard()) {
+            return Optional.ofNullable(loadedById.get(bundleId));
+        }
     }
 
     /** Return a view of what is loaded, for the resolver. */
     public LoadedKextLookup loadedLookup() {
         return bundleId -> {
-            synchronized (HostedKernel.this) {
+            try (Guard guard = guard()) {
                 LoadedKext kext = loadedById.get(bundleId);
                 return kext == null ? null : kext.bundle();
             }
         };
     }
 
-    synchronized int linkedDependentsOf(LoadedKext kext) {
+    int linkedDependentsOf(LoadedKext kext) {
+        try (Guard guard = guard()) {
+            return linkedDependentsOfLocked(kext);
+        }
+    }
+
+    private int linkedDependentsOfLocked(LoadedKext kext) {
         // kextstat asks this of every loaded kext: count all dependents in one pass and keep the
         // counts until the loaded set changes, rather than scanning every kext for each kext.
         if (linkedDependentCounts == null) {
@@ -233,8 +332,13 @@ public final class HostedKernel implements AutoCloseable {
      * Load several kexts, each with its libraries, in the order given; one kext's failure does not
      * stop the others.
      */
-    public synchronized List<LoadReport> loadAll(List<KextBundle> kexts) {
-        ensureRunning();
+    public List<LoadReport> loadAll(List<KextBundle> kexts) {
+        try (Guard guard = workGuard()) {
+            return loadAllLocked(kexts);
+        }
+    }
+
+    private List<LoadReport> loadAllLocked(List<KextBundle> kexts) {
         DependencyResolver resolver = new DependencyResolver(repository, loadedLookup());
         ClassIndex classIndex = new ClassIndex(repository::all);
         // One batch resolution shares the work of kexts reached from several roots; resolution
@@ -386,25 +490,30 @@ public final class HostedKernel implements AutoCloseable {
         return new StepResult(kext, KextReturn.SUCCESS, List.of());
     }
 
+    /** What running a start routine gave: the module and its result, or why it could not run. */
+    private record Started(KextModule module, int result, String failure) {
+    }
+
     /** Run the kext's start routine; return null on success or the failure line. */
     private String start(LoadedKext kext, String moduleClass) {
         String name = kext.name();
-        KextModule module = null;
-        int result;
-        try (KernelRuntime.Scope ignored = KernelRuntime.enter(new KextServices(name))) {
-            if (moduleClass != null) {
-                Class<?> type = Class.forName(moduleClass, true, kext.classLoader());
-                if (!KextModule.class.isAssignableFrom(type)) {
-                    return failStart(name, "its Kext-Module-Class " + moduleClass + " does not implement " + KextModule.class.getName());
-                }
-                module = (KextModule) type.getDeclaredConstructor().newInstance();
-                result = module.start(kext, null);
-            } else {
-                result = KernReturn.KERN_SUCCESS;
-            }
+        Started started;
+        try {
+            // The kext's own thread, so that a start routine that never returns fails only this load.
+            started = scheduler.call("kext start " + name, ExecutionContext.THREAD, () -> runStart(kext, moduleClass));
+        } catch (KernelStallException e) {
+            // The scheduler has logged the whole report; the failure line carries its summary.
+            return failStart(name, "its start routine did not return (" + e.getMessage() + ")");
+        } catch (KernelPanic p) {
+            throw panicked(p);
         } catch (Throwable t) {
             return failStart(name, "its start routine threw " + describe(unwrap(t)));
         }
+        if (started.failure() != null) {
+            return failStart(name, started.failure());
+        }
+        KextModule module = started.module();
+        int result = started.result();
         if (result != KernReturn.KERN_SUCCESS) {
             String line = "Kext " + name + " start failed (result " + String.format(Locale.ROOT, "0x%x", result) + ").";
             log.kernel("Kext " + name + " did not start (return code " + String.format(Locale.ROOT, "0x%x", result) + ").");
@@ -412,8 +521,35 @@ public final class HostedKernel implements AutoCloseable {
             return line;
         }
         kext.started(module);
+        lastStarted = uptimeStamp() + ": " + name + " " + kext.version() + String.format(Locale.ROOT, " (addr 0x%x, size %d)",
+                kext.address(), kext.size());
         log.kernel("Kext " + name + " is now started.");
         return null;
+    }
+
+    /** On the kext's start thread: load the module class, create the module and call its start routine. */
+    private Started runStart(LoadedKext kext, String moduleClass) throws ReflectiveOperationException {
+        try (KernelRuntime.Scope ignored = KernelRuntime.enter(new KextServices(kext.name()))) {
+            if (moduleClass == null) {
+                return new Started(null, KernReturn.KERN_SUCCESS, null);
+            }
+            Class<?> type = Class.forName(moduleClass, true, kext.classLoader());
+            if (!KextModule.class.isAssignableFrom(type)) {
+                return new Started(null, 0, "its Kext-Module-Class " + moduleClass + " does not implement " + KextModule.class.getName());
+            }
+            KextModule module = (KextModule) type.getDeclaredConstructor().newInstance();
+            return new Started(module, module.start(kext, null), null);
+        }
+    }
+
+    private void logReport(String text) {
+        for (String line : text.split("\n")) {
+            log.kernel(line);
+        }
+    }
+
+    private String uptimeStamp() {
+        return Backtrace.seconds(scheduler.nanoTime());
     }
 
     private String failStart(String name, String why) {
@@ -423,6 +559,9 @@ public final class HostedKernel implements AutoCloseable {
     }
 
     private static Throwable unwrap(Throwable t) {
+        if (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            return unwrap(t.getCause());
+        }
         if (t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null) {
             return t.getCause();
         }
@@ -461,12 +600,14 @@ public final class HostedKernel implements AutoCloseable {
         loadedById.put(kext.bundleId(), kext);
         loadedByBundle.put(kext.bundle(), kext);
         linkedDependentCounts = null;
+        loadedSnapshot = List.copyOf(loadedById.values());
     }
 
     private void unregister(LoadedKext kext) {
         loadedById.remove(kext.bundleId());
         loadedByBundle.remove(kext.bundle());
         linkedDependentCounts = null;
+        loadedSnapshot = List.copyOf(loadedById.values());
         if (kext.classLoader() != null) {
             metaClasses.forget(kext.classLoader());
         }
@@ -480,8 +621,13 @@ public final class HostedKernel implements AutoCloseable {
      * Unload a kext: refused while other kexts link against it, while it has explicit references,
      * while instances of its classes are alive, for kernel components, or if its stop routine fails.
      */
-    public synchronized UnloadReport unload(String bundleId) {
-        ensureRunning();
+    public UnloadReport unload(String bundleId) {
+        try (Guard guard = workGuard()) {
+            return unloadLocked(bundleId);
+        }
+    }
+
+    private UnloadReport unloadLocked(String bundleId) {
         LoadedKext kext = loadedById.get(bundleId);
         if (kext == null) {
             String line = "Kext " + bundleId + " not found for unload request.";
@@ -536,8 +682,19 @@ public final class HostedKernel implements AutoCloseable {
             return null;
         }
         int result;
-        try (KernelRuntime.Scope ignored = KernelRuntime.enter(new KextServices(name))) {
-            result = module.stop(kext, null);
+        try {
+            result = scheduler.call("kext stop " + name, ExecutionContext.THREAD, () -> {
+                try (KernelRuntime.Scope ignored = KernelRuntime.enter(new KextServices(name))) {
+                    return module.stop(kext, null);
+                }
+            });
+        } catch (KernelStallException e) {
+            kext.started(module);
+            String line = "Kext " + name + " can't unload - its stop routine did not return (" + e.getMessage() + ").";
+            log.kernel(line);
+            return line;
+        } catch (KernelPanic p) {
+            throw panicked(p);
         } catch (Throwable t) {
             kext.started(module);
             String line = "Kext " + name + " can't unload - its stop routine threw " + describe(unwrap(t)) + ".";
@@ -552,6 +709,8 @@ public final class HostedKernel implements AutoCloseable {
             log.kernel(line);
             return line;
         }
+        lastStopped = uptimeStamp() + ": " + name + " " + kext.version() + String.format(Locale.ROOT, " (addr 0x%x, size %d)",
+                kext.address(), kext.size());
         return null;
     }
 
@@ -567,7 +726,20 @@ public final class HostedKernel implements AutoCloseable {
      * Shut the kernel down: stop and unload every kext in reverse load order, whatever refuses,
      * so that dependents stop before their libraries.
      */
-    public synchronized void shutdown() {
+    public void shutdown() {
+        if (hasPanicked()) {
+            // A panicked kernel runs no more kext code: its stop routines are not called.
+            shutDown = true;
+            scheduler.shutdown();
+            return;
+        }
+        try (Guard guard = guard()) {
+            shutdownLocked();
+        }
+        scheduler.shutdown();
+    }
+
+    private void shutdownLocked() {
         if (shutDown) {
             return;
         }
@@ -589,9 +761,183 @@ public final class HostedKernel implements AutoCloseable {
     }
 
     private void ensureRunning() {
+        PanicReport report = panicReport;
+        if (report != null) {
+            throw new KernelPanickedException(report);
+        }
         if (shutDown) {
             throw new IllegalStateException("the hosted kernel has been shut down");
         }
+    }
+
+    /** A caller's stay inside the kernel with its state lock held. */
+    @FunctionalInterface
+    private interface Guard extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Enter the kernel (if called from outside it) and take the state lock. */
+    private Guard guard() {
+        KernelEntry entry = scheduler.enter();
+        try {
+            stateLock.lock();
+        } catch (RuntimeException | Error e) {
+            entry.close();
+            throw e;
+        }
+        return () -> {
+            try {
+                stateLock.unlock();
+            } finally {
+                entry.close();
+            }
+        };
+    }
+
+    /** As {@link #guard()}, for requests that change the kernel: refused once it has panicked or shut down. */
+    private Guard workGuard() {
+        ensureRunning();
+        Guard guard = guard();
+        try {
+            ensureRunning();
+        } catch (RuntimeException e) {
+            guard.close();
+            throw e;
+        }
+        return guard;
+    }
+
+    /** Return the exception that ends a request during which the kernel panicked. */
+    private KernelPanickedException panicked(KernelPanic panic) {
+        if (panicReport == null) {
+            recordPanic(panic.getMessage(), panic, scheduler.currentThreadName(), scheduler.currentContext());
+        }
+        return new KernelPanickedException(panicReport);
+    }
+
+    /** Called by the scheduler when a throwable escaped kext code on one of its threads. */
+    private void threadPanicked(String panicString, Throwable cause, String threadName, ExecutionContext context) {
+        recordPanic(panicString, cause, threadName, context);
+    }
+
+    /**
+     * Record the kernel's panic (the first one only: later ones are its consequences), write the
+     * report to the log, and halt the scheduler.
+     */
+    private void recordPanic(String panicString, Throwable cause, String threadName, ExecutionContext context) {
+        PanicReport report;
+        synchronized (panicMonitor) {
+            if (panicReport != null) {
+                return;
+            }
+            StackTraceElement[] stack = cause != null ? cause.getStackTrace() : Thread.currentThread().getStackTrace();
+            report = buildPanicReport(panicString, Backtrace.withoutPlumbing(stack), threadName, context);
+            panicReport = report;
+        }
+        logReport(report.text());
+        scheduler.halt(panicString);
+    }
+
+    private PanicReport buildPanicReport(String panicString, List<StackTraceElement> stack, String threadName,
+                                         ExecutionContext context) {
+        List<StackTraceElement> backtrace = new ArrayList<>(stack);
+        // Drop the kernel's own frames above the panicking code (KextServices.panic and its callers in the harness).
+        while (backtrace.size() > 1 && backtrace.get(0).getClassName().startsWith("org.kextkit.harness.")
+                && !Backtrace.isKextFrame(backtrace.get(0))) {
+            backtrace.remove(0);
+        }
+        // ...and the kernel's dispatch frames below the outermost kext frame, which every panic shares.
+        int outermostKextFrame = -1;
+        for (int i = 0; i < backtrace.size(); i++) {
+            if (Backtrace.isKextFrame(backtrace.get(i))) {
+                outermostKextFrame = i;
+            }
+        }
+        if (outermostKextFrame >= 0) {
+            backtrace.subList(outermostKextFrame + 1, backtrace.size()).clear();
+        }
+        String caller = null;
+        List<String> kextIds = new ArrayList<>();
+        for (StackTraceElement frame : backtrace) {
+            String kext = Backtrace.kextOf(frame);
+            if (kext != null) {
+                if (caller == null) {
+                    caller = Backtrace.method(frame);
+                }
+                if (!kextIds.contains(kext)) {
+                    kextIds.add(kext);
+                }
+            }
+        }
+        if (caller == null) {
+            caller = backtrace.isEmpty() ? "kernel" : Backtrace.method(backtrace.get(0));
+        }
+        List<LoadedKext> loaded = loadedSnapshot;
+        List<PanicReport.KextInBacktrace> kexts = new ArrayList<>();
+        for (String id : kextIds) {
+            LoadedKext kext = loaded.stream().filter(k -> id.equals(k.bundleId())).findFirst().orElse(null);
+            if (kext == null) {
+                kexts.add(new PanicReport.KextInBacktrace(id, "not loaded", null, 0, 0, List.of()));
+                continue;
+            }
+            List<String> dependencies = new ArrayList<>();
+            for (LoadedKext dependency : kext.linkedAgainst()) {
+                dependencies.add(PanicReport.KextInBacktrace.describe(dependency.bundleId(), dependency.version(),
+                        dependency.uuid(), dependency.address(), dependency.size()));
+            }
+            kexts.add(new PanicReport.KextInBacktrace(kext.bundleId(), kext.version(), kext.uuid(), kext.address(), kext.size(),
+                    dependencies));
+        }
+        List<String> loadedLines = new ArrayList<>();
+        for (LoadedKext kext : loaded) {
+            if (!kext.isKernelComponent()) {
+                loadedLines.add(kext.bundleId() + "\t" + kext.version());
+            }
+        }
+        return new PanicReport(panicString, caller, threadName, context, backtrace, kexts, lastStarted, lastStopped, loadedLines,
+                kernelBanner(), scheduler.mode(), settings.seed(), scheduler.nanoTime(), System.nanoTime() - bootRealNanos);
+    }
+
+    private String kernelBanner() {
+        return "Darwin Kernel Version " + settings.kernelVersion() + " (kextkit hosted kernel, " + settings.arch()
+                + (settings.safeBoot() ? ", safe boot" : "") + ")";
+    }
+
+    /** The services of kernel threads that run no particular kext's code: thread bodies, callouts, interrupts. */
+    private final class KernelWideServices implements KernelServices {
+        @Override
+        public void log(Class<?> caller, String function, String message) {
+            log.append(sourceOf(caller), message);
+        }
+
+        @Override
+        public void instanceConstructed(Class<?> type) {
+            metaClasses.constructed(type);
+        }
+
+        @Override
+        public void instanceDestructed(Class<?> type) {
+            metaClasses.destructed(type);
+        }
+
+        @Override
+        public KernelScheduler scheduler() {
+            return scheduler;
+        }
+
+        @Override
+        public KernelPanic panic(String panicString) {
+            recordPanic(panicString, null, scheduler.currentThreadName(), scheduler.currentContext());
+            throw new KernelPanic(panicString);
+        }
+    }
+
+    private static String sourceOf(Class<?> caller) {
+        if (caller != null && caller.getClassLoader() instanceof KextClassLoader loader && loader.bundle().identifier() != null) {
+            return loader.bundle().identifier();
+        }
+        return "kernel";
     }
 
     /** Route a kext's kit calls (printf, IOLog, OSObject counting) into this kernel. */
@@ -616,6 +962,17 @@ public final class HostedKernel implements AutoCloseable {
         public void instanceDestructed(Class<?> type) {
             metaClasses.destructed(type);
         }
+
+        @Override
+        public KernelScheduler scheduler() {
+            return scheduler;
+        }
+
+        @Override
+        public KernelPanic panic(String panicString) {
+            recordPanic(panicString, null, scheduler.currentThreadName(), scheduler.currentContext());
+            throw new KernelPanic(panicString);
+        }
     }
 
     /** Return the whole kernel log as text, one entry per line (for reports and tests). */
@@ -630,13 +987,22 @@ public final class HostedKernel implements AutoCloseable {
     }
 
     /** Return every loaded kext that is not a kernel component, in load order. */
-    public synchronized Collection<LoadedKext> loadedNonKernelKexts() {
-        List<LoadedKext> kexts = new ArrayList<>();
-        for (LoadedKext kext : loadedKexts()) {
-            if (!kext.isKernelComponent()) {
-                kexts.add(kext);
+    public Collection<LoadedKext> loadedNonKernelKexts() {
+        try (Guard guard = guard()) {
+            List<LoadedKext> kexts = new ArrayList<>();
+            for (LoadedKext kext : loadedKexts()) {
+                if (!kext.isKernelComponent()) {
+                    kexts.add(kext);
+                }
             }
+            return kexts;
         }
-        return kexts;
+    }
+
+    /** Run {@code body} inside the kernel with its state lock held (for the kernel's own records, such as retains). */
+    void withStateLock(Runnable body) {
+        try (Guard guard = guard()) {
+            body.run();
+        }
     }
 }

@@ -1,8 +1,11 @@
 package org.kextkit.harness.lifecycle;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.kextkit.harness.repository.KernelPseudoKexts;
+import org.kextkit.harness.scheduler.SchedulerSetup;
+import org.kextkit.harness.scheduler.TimeMode;
 import org.kextkit.harness.version.KextVersion;
 import org.kextkit.harness.version.VersionGrammar;
 
@@ -14,8 +17,13 @@ import org.kextkit.harness.version.VersionGrammar;
  * @param grammar the version grammar (modern, or pre-10.14 legacy digit limits)
  * @param safeBoot true to boot as with {@code -x}: only kexts with {@code OSBundleRequired} load
  * @param logCapacity how many kernel log lines to keep
+ * @param timeMode virtual time (tests, in-process commands) or real time (the kernel daemon)
+ * @param seed the seed that orders simultaneous events under virtual time
+ * @param watchdog how long (real time) kext code may keep the processor without blocking before it
+ *        is reported and abandoned
  */
-public record KernelSettings(String kernelVersion, String arch, VersionGrammar grammar, boolean safeBoot, int logCapacity) {
+public record KernelSettings(String kernelVersion, String arch, VersionGrammar grammar, boolean safeBoot, int logCapacity,
+                             TimeMode timeMode, long seed, Duration watchdog) {
     /** The Darwin release a kernel boots as unless told otherwise (macOS 26.1). */
     public static final String DEFAULT_KERNEL_VERSION = KernelPseudoKexts.DEFAULT_KERNEL_VERSION;
     /** The architecture a kernel boots as unless told otherwise. */
@@ -38,20 +46,45 @@ public record KernelSettings(String kernelVersion, String arch, VersionGrammar g
         if (logCapacity < 1) {
             throw new IllegalArgumentException("kernel log capacity must be at least 1, got " + logCapacity);
         }
+        Objects.requireNonNull(timeMode, "timeMode");
+        Objects.requireNonNull(watchdog, "watchdog");
+        if (watchdog.isNegative() || watchdog.isZero()) {
+            throw new IllegalArgumentException("watchdog budget must be positive, got " + watchdog);
+        }
     }
 
-    /** Return the settings of a default kernel: Darwin 25.1.0 on x86_64, normal boot. */
+    /** Create settings in virtual time with seed 0 and the default watchdog budget. */
+    public KernelSettings(String kernelVersion, String arch, VersionGrammar grammar, boolean safeBoot, int logCapacity) {
+        this(kernelVersion, arch, grammar, safeBoot, logCapacity, TimeMode.VIRTUAL, 0, SchedulerSetup.DEFAULT_WATCHDOG);
+    }
+
+    /** Return the settings of a default kernel: Darwin 25.1.0 on x86_64, normal boot, virtual time, seed 0. */
     public static KernelSettings defaults() {
         return new KernelSettings(DEFAULT_KERNEL_VERSION, DEFAULT_ARCH, VersionGrammar.MODERN, false, 10_000);
     }
 
     /** Return a copy booting in safe mode or not. */
     public KernelSettings withSafeBoot(boolean safe) {
-        return new KernelSettings(kernelVersion, arch, grammar, safe, logCapacity);
+        return new KernelSettings(kernelVersion, arch, grammar, safe, logCapacity, timeMode, seed, watchdog);
     }
 
     /** Return a copy with another kernel version. */
     public KernelSettings withKernelVersion(String version) {
-        return new KernelSettings(version, arch, grammar, safeBoot, logCapacity);
+        return new KernelSettings(version, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog);
+    }
+
+    /** Return a copy keeping time in {@code mode}. */
+    public KernelSettings withTimeMode(TimeMode mode) {
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, mode, seed, watchdog);
+    }
+
+    /** Return a copy ordering simultaneous events with another seed. */
+    public KernelSettings withSeed(long newSeed) {
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, newSeed, watchdog);
+    }
+
+    /** Return a copy with another watchdog budget. */
+    public KernelSettings withWatchdog(Duration budget) {
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, budget);
     }
 }

@@ -142,19 +142,17 @@ public final class LoadedKext implements KmodInfo {
 
     /** Take an explicit reference ({@code OSKextRetainKextWithLoadTag}); it blocks unloading. */
     public void retain() {
-        synchronized (kernel) {
-            explicitRetains++;
-        }
+        kernel.withStateLock(() -> explicitRetains++);
     }
 
     /** Drop an explicit reference. */
     public void release() {
-        synchronized (kernel) {
+        kernel.withStateLock(() -> {
             if (explicitRetains == 0) {
                 throw new IllegalStateException("Kext " + name() + " released more often than retained");
             }
             explicitRetains--;
-        }
+        });
     }
 
     @Override

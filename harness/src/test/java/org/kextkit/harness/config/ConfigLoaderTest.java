@@ -314,6 +314,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void timeSeedAndWatchdogDefaultToEachToolsChoiceSeedZeroAndTenSeconds() {
+        KextkitConfig config = loader().load();
+
+        assertEquals(java.util.Optional.empty(), config.timeMode());
+        assertEquals(0, config.seed());
+        assertEquals(java.time.Duration.ofSeconds(10), config.watchdog());
+    }
+
+    @Test
+    void timeSeedAndWatchdogCanBeSet() {
+        KextkitConfig config = loader().commandLine(List.of("time=REAL", "seed=0x2a", "watchdog=0.25")).load();
+
+        assertEquals(java.util.Optional.of(org.kextkit.harness.scheduler.TimeMode.REAL), config.timeMode());
+        assertEquals(42, config.seed());
+        assertEquals(java.time.Duration.ofMillis(250), config.watchdog());
+        assertEquals(List.of("kextkit.time=real", "kextkit.seed=42", "kextkit.watchdog=0.25"),
+                config.toSetArguments().subList(config.toSetArguments().size() - 3, config.toSetArguments().size()));
+    }
+
+    @Test
+    void badTimeSeedAndWatchdogValuesNameTheKeyAndWhatWasExpected() {
+        assertTrue(failure(loader().commandLine(List.of("time=wallclock"))).getMessage()
+                .contains("Invalid value for kextkit.time in the command line (--set kextkit.time): expected virtual or real"), "time");
+        assertTrue(failure(loader().commandLine(List.of("seed=twelve"))).getMessage()
+                .contains("expected a whole number such as 42 or 0x2a that fits in 64 bits, found \"twelve\""), "seed");
+        assertTrue(failure(loader().commandLine(List.of("watchdog=0"))).getMessage()
+                .contains("kextkit.watchdog"), "watchdog 0");
+        assertTrue(failure(loader().commandLine(List.of("watchdog=-3"))).getMessage()
+                .contains("expected a number of seconds above 0 and at most 3600, such as 10 or 0.5, found \"-3\""),
+                "negative watchdog");
+    }
+
+    @Test
     void setArgumentsReproduceASnapshotExactly() throws IOException {
         userFile("""
                 kextkit.extensions = Kexts

@@ -13,15 +13,18 @@ import org.kextkit.harness.daemon.KernelHost;
 import org.kextkit.harness.daemon.KernelHostFactory;
 import org.kextkit.harness.lifecycle.HostedKernel;
 import org.kextkit.harness.lifecycle.LoadedKext;
+import org.kextkit.harness.scheduler.TimeMode;
 
 /**
- * Boot the daemon's hosted kernel: the configured kernel version, architecture and boot-args, the
- * configured extension folders made known, and the kext commands run against it.
+ * Boot the daemon's hosted kernel: the configured kernel version, architecture and boot-args, real
+ * time unless {@code kextkit.time} says otherwise, the configured extension folders made known, and
+ * the kext commands run against it.
  */
 public final class HostedKernelHostFactory implements KernelHostFactory {
     @Override
     public KernelHost boot(KextkitConfig config) {
-        HostedKernel kernel = HostedKernel.boot(InProcessContextProvider.settings(config));
+        // The daemon is the kernel that runs in real time unless the configuration says otherwise.
+        HostedKernel kernel = HostedKernel.boot(InProcessContextProvider.settings(config, TimeMode.REAL));
         List<String> problems = new ArrayList<>();
         for (Path folder : config.extensions()) {
             ScanResult scan = kernel.addRepository(folder);

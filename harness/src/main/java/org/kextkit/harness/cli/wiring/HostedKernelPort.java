@@ -18,15 +18,20 @@ import org.kextkit.harness.cli.UnloadMode;
 import org.kextkit.harness.diagnostics.DiagnosticGroup;
 import org.kextkit.harness.lifecycle.HostedKernel;
 import org.kextkit.harness.lifecycle.KernelLog;
+import org.kextkit.harness.lifecycle.KernelPanickedException;
 import org.kextkit.harness.lifecycle.KextReturn;
 import org.kextkit.harness.lifecycle.LoadReport;
 import org.kextkit.harness.lifecycle.LoadedKext;
+import org.kextkit.harness.lifecycle.PanicReport;
 import org.kextkit.harness.lifecycle.UnloadReport;
+import org.kextkit.kit.internal.KernelPanic;
 
 /**
  * Serve the kext commands' kernel requests from a {@link HostedKernel}: kextstat rows, loads with
  * their search paths, unloads. The kernel's log lines written during a request come back as the
- * response's messages, so {@code -v} shows what the kext printed.
+ * response's messages, so {@code -v} shows what the kext printed. A request that meets a panicked
+ * kernel, or during which the kernel panics, fails with the kernel's panic report as its error
+ * messages.
  */
 public final class HostedKernelPort implements KernelPort {
     private final HostedKernel kernel;
@@ -59,8 +64,27 @@ public final class HostedKernelPort implements KernelPort {
     public KernelResponse load(LoadRequest request) throws KernelUnavailableException {
         synchronized (kernel) {
             long logMark = kernel.log().lastSequence();
-            return load(request, read(request.searchPaths()), logMark);
+            try {
+                return load(request, read(request.searchPaths()), logMark);
+            } catch (KernelPanickedException | KernelPanic e) {
+                return panicked();
+            }
         }
+    }
+
+    /** Answer a request that met a panicked kernel with the panic report, as a panic log would show it. */
+    private KernelResponse panicked() {
+        List<KernelMessage> messages = new ArrayList<>();
+        PanicReport report = kernel.panicReport().orElse(null);
+        if (report == null) {
+            messages.add(KernelMessage.error("The hosted kernel has panicked."));
+            return new KernelResponse(KextReturn.ERROR, messages);
+        }
+        messages.add(KernelMessage.error("The hosted kernel has panicked: " + report.panicString()));
+        for (String line : report.text().split("\n")) {
+            messages.add(KernelMessage.error(line));
+        }
+        return new KernelResponse(KextReturn.ERROR, messages);
     }
 
     /**
@@ -76,12 +100,18 @@ public final class HostedKernelPort implements KernelPort {
             for (int i = 0; i < requests.size(); i++) {
                 LoadRequest request = requests.get(i);
                 long logMark = kernel.log().lastSequence();
-                SearchPathsRead read = reads.get(request.searchPaths());
-                if (read == null) {
-                    read = read(request.searchPaths());
-                    reads.put(request.searchPaths(), read);
+                KernelResponse response;
+                try {
+                    SearchPathsRead read = reads.get(request.searchPaths());
+                    if (read == null) {
+                        read = read(request.searchPaths());
+                        reads.put(request.searchPaths(), read);
+                    }
+                    response = load(request, read, logMark);
+                } catch (KernelPanickedException | KernelPanic e) {
+                    response = panicked();
                 }
-                listener.answered(i, load(request, read, logMark));
+                listener.answered(i, response);
             }
         }
     }
@@ -167,7 +197,12 @@ public final class HostedKernelPort implements KernelPort {
             }
             return new KernelResponse(KextReturn.SUCCESS, messages);
         }
-        UnloadReport report = kernel.unload(bundleIdentifier);
+        UnloadReport report;
+        try {
+            report = kernel.unload(bundleIdentifier);
+        } catch (KernelPanickedException | KernelPanic e) {
+            return panicked();
+        }
         if (!report.isUnloaded()) {
             report.messages().forEach(m -> messages.add(KernelMessage.error(m)));
         }

@@ -13,6 +13,7 @@ import org.kextkit.harness.config.ConfigLoader;
 import org.kextkit.harness.config.KextkitConfig;
 import org.kextkit.harness.lifecycle.HostedKernel;
 import org.kextkit.harness.lifecycle.KernelSettings;
+import org.kextkit.harness.scheduler.TimeMode;
 
 /**
  * Give the command line run in this process ({@code bin/kextkit kextutil ...}) its context: the
@@ -65,9 +66,14 @@ public final class InProcessContextProvider implements CliContextProvider {
         }
     }
 
-    /** Return the kernel settings the configuration describes. */
+    /** Return the kernel settings the configuration describes, in virtual time unless it says otherwise. */
     static KernelSettings settings(KextkitConfig config) {
+        return settings(config, TimeMode.VIRTUAL);
+    }
+
+    /** Return the kernel settings the configuration describes, in {@code toolDefault} time unless it says otherwise. */
+    static KernelSettings settings(KextkitConfig config, TimeMode toolDefault) {
         return new KernelSettings(config.kernelVersion().source(), config.arch().archName(), config.versionGrammar(),
-                config.bootArgs().safeBoot(), 10_000);
+                config.bootArgs().safeBoot(), 10_000, config.timeMode().orElse(toolDefault), config.seed(), config.watchdog());
     }
 }
