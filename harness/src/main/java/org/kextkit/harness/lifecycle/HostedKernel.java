@@ -263,12 +263,14 @@ public final class HostedKernel implements AutoCloseable {
      * Return the root of this kernel's I/O Registry: an {@code IORegistryEntry} named {@code Root}.
      * Until the kernel publishes services it has no children.
      */
-    public synchronized IORegistryEntry registryRoot() {
-        if (registryRoot == null) {
-            registryRoot = new IORegistryEntry();
-            registryRoot.setName("Root");
+    public IORegistryEntry registryRoot() {
+        try (Guard guard = guard()) {
+            if (registryRoot == null) {
+                registryRoot = new IORegistryEntry();
+                registryRoot.setName("Root");
+            }
+            return registryRoot;
         }
-        return registryRoot;
     }
 
     /** Return the loaded kexts in load-tag order, kernel components included. */
