@@ -265,6 +265,7 @@ final class PowerManager {
                     wait = null;
                 } else {
                     wait = new Awaiting(device, from, step.target, result[0]);
+                    wait.inCall = false;
                     awaiting = wait;
                 }
             }
