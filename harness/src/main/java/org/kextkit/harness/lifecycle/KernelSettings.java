@@ -2,6 +2,7 @@ package org.kextkit.harness.lifecycle;
 
 import java.util.List;
 import java.util.Objects;
+import org.kextkit.harness.family.MachineDescription;
 import org.kextkit.harness.repository.KernelPseudoKexts;
 import org.kextkit.harness.version.KextVersion;
 import org.kextkit.harness.version.VersionGrammar;
@@ -14,8 +15,15 @@ import org.kextkit.harness.version.VersionGrammar;
  * @param grammar the version grammar (modern, or pre-10.14 legacy digit limits)
  * @param safeBoot true to boot as with {@code -x}: only kexts with {@code OSBundleRequired} load
  * @param logCapacity how many kernel log lines to keep
+ * @param machine the simulated machine: the platform expert's name and model, and the devices each
+ *     family builds hardware for
  */
-public record KernelSettings(String kernelVersion, String arch, VersionGrammar grammar, boolean safeBoot, int logCapacity) {
+public record KernelSettings(String kernelVersion, String arch, VersionGrammar grammar, boolean safeBoot, int logCapacity,
+        MachineDescription machine) {
+    /** The machine a kernel boots on unless told otherwise: {@code SimMachine}, model {@code kextkit1,1}, no devices. */
+    public static final MachineDescription DEFAULT_MACHINE =
+            new MachineDescription("built-in default machine", "SimMachine", "kextkit1,1", 0, List.of());
+
     /** The Darwin release a kernel boots as unless told otherwise (macOS 26.1). */
     public static final String DEFAULT_KERNEL_VERSION = KernelPseudoKexts.DEFAULT_KERNEL_VERSION;
     /** The architecture a kernel boots as unless told otherwise. */
@@ -38,6 +46,12 @@ public record KernelSettings(String kernelVersion, String arch, VersionGrammar g
         if (logCapacity < 1) {
             throw new IllegalArgumentException("kernel log capacity must be at least 1, got " + logCapacity);
         }
+        Objects.requireNonNull(machine, "machine");
+    }
+
+    /** Create settings for the {@linkplain #DEFAULT_MACHINE default machine}. */
+    public KernelSettings(String kernelVersion, String arch, VersionGrammar grammar, boolean safeBoot, int logCapacity) {
+        this(kernelVersion, arch, grammar, safeBoot, logCapacity, DEFAULT_MACHINE);
     }
 
     /** Return the settings of a default kernel: Darwin 25.1.0 on x86_64, normal boot. */
@@ -47,11 +61,16 @@ public record KernelSettings(String kernelVersion, String arch, VersionGrammar g
 
     /** Return a copy booting in safe mode or not. */
     public KernelSettings withSafeBoot(boolean safe) {
-        return new KernelSettings(kernelVersion, arch, grammar, safe, logCapacity);
+        return new KernelSettings(kernelVersion, arch, grammar, safe, logCapacity, machine);
     }
 
     /** Return a copy with another kernel version. */
     public KernelSettings withKernelVersion(String version) {
-        return new KernelSettings(version, arch, grammar, safeBoot, logCapacity);
+        return new KernelSettings(version, arch, grammar, safeBoot, logCapacity, machine);
+    }
+
+    /** Return a copy booting on another machine. */
+    public KernelSettings withMachine(MachineDescription description) {
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, description);
     }
 }
