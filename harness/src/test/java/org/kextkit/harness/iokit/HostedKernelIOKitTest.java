@@ -16,61 +16,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kextkit.harness.bundle.KextBundle;
-import org.kextkit.harness.family.MachineDescription;
 import org.kextkit.harness.iokit.testfamily.TestBusFamily;
 import org.kextkit.harness.iokit.testfamily.TestBusHardware;
 import org.kextkit.harness.iokit.testfamily.TestBusNub;
 import org.kextkit.harness.lifecycle.HostedKernel;
-import org.kextkit.harness.lifecycle.KernelSettings;
 import org.kextkit.harness.lifecycle.KextReturn;
 import org.kextkit.harness.lifecycle.LoadReport;
 import org.kextkit.harness.lifecycle.LoadedKext;
 import org.kextkit.harness.lifecycle.UnloadReport;
-import org.kextkit.harness.repository.KextRepository;
 import org.kextkit.harness.testing.TestKexts;
 import org.kextkit.kit.iokit.IOService;
 
 /** A hosted kernel with a built-in bus family and driver kexts built from source, matched on demand. */
 class HostedKernelIOKitTest {
-    static final String DRIVER_ID = "com.example.FooDriver";
-
-    static final String LIBRARY_SOURCE = """
-            package com.example.foolib;
-            public class Counter extends org.kextkit.kit.libkern.OSObject {
-            }
-            """;
-
-    static final String DRIVER_SOURCE = """
-            package com.example.foo;
-            import org.kextkit.kit.iokit.IOService;
-            import org.kextkit.kit.libkern.SInt32;
-            import org.kextkit.harness.iokit.testfamily.TestBusNub;
-            import static org.kextkit.kit.libkern.Libkern.printf;
-            public class FooDriver extends IOService {
-                private com.example.foolib.Counter counter;
-                @Override public boolean init(java.util.Map<String, Object> table) {
-                    boolean ok = super.init(table);
-                    printf("FooDriver init");
-                    return ok;
-                }
-                @Override public IOService probe(IOService provider, SInt32 score) {
-                    printf("FooDriver probe device 0x%x", ((TestBusNub) provider).deviceId());
-                    return super.probe(provider, score);
-                }
-                @Override public boolean start(IOService provider) {
-                    if (!super.start(provider)) return false;
-                    counter = new com.example.foolib.Counter();
-                    printf("FooDriver start device 0x%x", ((TestBusNub) provider).deviceId());
-                    if (Boolean.TRUE.equals(getProperty("Leak"))) retain();
-                    return true;
-                }
-                @Override public void stop(IOService provider) {
-                    printf("FooDriver stop device 0x%x", ((TestBusNub) provider).deviceId());
-                    counter.release();
-                    super.stop(provider);
-                }
-            }
-            """;
+    static final String DRIVER_ID = FooDriverKexts.DRIVER_ID;
 
     @TempDir
     Path dir;
@@ -78,13 +37,7 @@ class HostedKernelIOKitTest {
 
     @BeforeEach
     void boot() {
-        MachineDescription machine = new MachineDescription("test machine", "SimMachine", "kextkit1,1", 7, List.of(
-                new MachineDescription.Device("TESTBUS", "Devices[0]", Map.of("device-id", 0x1234)),
-                new MachineDescription.Device("TESTBUS", "Devices[1]", Map.of("device-id", 0x5678))));
-        KernelSettings settings = KernelSettings.defaults().withMachine(machine);
-        kernel = HostedKernel.boot(settings, new KextRepository(
-                org.kextkit.harness.repository.KernelPseudoKexts.forKernel(settings.kernelVersion(), settings.arch())),
-                List.of(new TestBusFamily()));
+        kernel = FooDriverKexts.bootWithTestBus();
     }
 
     @AfterEach
@@ -93,20 +46,7 @@ class HostedKernelIOKitTest {
     }
 
     private void writeKexts(boolean leak) {
-        TestKexts.write(dir, "FooLib", identity("com.example.FooLib", "FooLib", "1.0.0")
-                + "<key>OSBundleCompatibleVersion</key><string>1.0</string>\n"
-                + libraries("com.apple.kpi.libkern", "8.0.0"),
-                Map.of("com.example.foolib.Counter", LIBRARY_SOURCE), null);
-        TestKexts.write(dir, "FooDriver", identity(DRIVER_ID, "FooDriver", "1.0.0")
-                + libraries("com.apple.kpi.iokit", "8.0.0", "com.apple.kpi.libkern", "8.0.0", "com.example.FooLib", "1.0",
-                        TestBusFamily.ID, "1.0")
-                + "<key>IOKitPersonalities</key><dict><key>Foo</key><dict>\n"
-                + "  <key>IOClass</key><string>com_example_foo_FooDriver</string>\n"
-                + "  <key>IOProviderClass</key><string>TestBusNub</string>\n"
-                + "  <key>IOProbeScore</key><integer>1000</integer>\n"
-                + (leak ? "  <key>Leak</key><true/>\n" : "")
-                + "</dict></dict>\n",
-                Map.of("com.example.foo.FooDriver", DRIVER_SOURCE), null);
+        FooDriverKexts.write(dir, leak);
     }
 
     private List<TestBusNub> nubs() {

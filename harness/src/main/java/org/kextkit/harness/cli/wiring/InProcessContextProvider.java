@@ -43,6 +43,11 @@ public final class InProcessContextProvider implements CliContextProvider {
             return port;
         }
 
+        /** Return this process's kernel, booting it now if no command has needed it yet. */
+        HostedKernel kernel() {
+            return port().kernel();
+        }
+
         @Override
         public List<KextstatRow> loadedKexts() {
             return port().loadedKexts();
