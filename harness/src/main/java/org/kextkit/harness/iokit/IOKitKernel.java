@@ -817,6 +817,16 @@ public final class IOKitKernel implements IOKitHost {
         }
     }
 
+    /**
+     * Run {@code body} on behalf of this kernel: objects it creates (nubs a family hot-plugs, say)
+     * get this kernel's registry IDs and instance counts, and kit calls it makes reach this kernel.
+     * Family hardware and tests use it to add or remove devices at run time; removal is
+     * {@code nub.terminate(kIOServiceRequired)}.
+     */
+    public void inKernel(Runnable body) {
+        asKernel(body);
+    }
+
     /** Run {@code body} bound to this kernel, so objects it creates and kit calls it makes land here. */
     void asKernel(Runnable body) {
         try (KernelRuntime.Scope ignored = KernelRuntime.enter(services)) {

@@ -176,4 +176,54 @@ class HostedKernelIOKitTest {
         assertTrue(log.indexOf("FooDriver stop device 0x5678") < log.indexOf("Kext " + DRIVER_ID + " unloaded."), log);
         assertFalse(log.contains("classes have instances"), log);
     }
+
+    @Test
+    void aHotPluggedNubIsMatchedAndASurpriseRemovalStopsItsDriver() {
+        writeKexts(false);
+        kernel.addRepository(dir);
+        IOService controller = nubs().get(0).getProvider();
+        TestBusNub[] plugged = new TestBusNub[1];
+
+        kernel.iokit().inKernel(() -> {
+            TestBusNub nub = new TestBusNub();
+            nub.setName("device");
+            nub.setLocation("2");
+            nub.setProperty("device-id", 0x9abcL);
+            nub.attach(controller);
+            nub.registerService();
+            nub.release();
+            plugged[0] = nub;
+        });
+
+        assertTrue(kernel.logText().contains("FooDriver start device 0x9abc"), kernel.logText());
+        assertTrue(plugged[0].getRegistryEntryID() > org.kextkit.harness.iokit.IOKitKernel.FIRST_REGISTRY_ENTRY_ID);
+        assertTrue(plugged[0].terminate(IOService.kIOServiceRequired | IOService.kIOServiceSynchronous));
+        assertTrue(kernel.logText().contains("FooDriver stop device 0x9abc"), kernel.logText());
+        assertFalse(controller.isChild(plugged[0], "IOService"));
+    }
+
+    @Test
+    void explicitLoadKextsSendTheirPersonalitiesOnlyWhenLoaded() {
+        TestKexts.write(dir, "FooLib", identity("com.example.FooLib", "FooLib", "1.0.0")
+                + "<key>OSBundleCompatibleVersion</key><string>1.0</string>\n"
+                + libraries("com.apple.kpi.libkern", "8.0.0"),
+                Map.of("com.example.foolib.Counter", FooDriverKexts.LIBRARY_SOURCE), null);
+        TestKexts.write(dir, "FooDriver", identity(DRIVER_ID, "FooDriver", "1.0.0")
+                + "<key>OSBundleRequireExplicitLoad</key><true/>\n"
+                + libraries("com.apple.kpi.iokit", "8.0.0", "com.apple.kpi.libkern", "8.0.0", "com.example.FooLib", "1.0",
+                        TestBusFamily.ID, "1.0")
+                + "<key>IOKitPersonalities</key><dict><key>Foo</key><dict>\n"
+                + "  <key>IOClass</key><string>com_example_foo_FooDriver</string>\n"
+                + "  <key>IOProviderClass</key><string>TestBusNub</string>\n"
+                + "</dict></dict>\n",
+                Map.of("com.example.foo.FooDriver", FooDriverKexts.DRIVER_SOURCE), null);
+        kernel.addRepository(dir);
+        assertTrue(nubs().stream().allMatch(n -> n.getClients().isEmpty()), "not matched at boot");
+        assertFalse(kernel.loadedKext(DRIVER_ID).isPresent());
+
+        LoadReport report = kernel.load(kernel.repository().preferred(DRIVER_ID));
+
+        assertTrue(report.isLoaded(), report.messages().toString());
+        assertTrue(nubs().stream().allMatch(n -> n.getClient() != null), "loading sent the personalities:\n" + kernel.logText());
+    }
 }
