@@ -226,4 +226,24 @@ class HostedKernelIOKitTest {
         assertTrue(report.isLoaded(), report.messages().toString());
         assertTrue(nubs().stream().allMatch(n -> n.getClient() != null), "loading sent the personalities:\n" + kernel.logText());
     }
+
+    @Test
+    void aDeviceOfAFamilyThatIsNotInstalledIsLeftOutWithALogLineNamingTheEntry() {
+        org.kextkit.harness.family.MachineDescription machine = new org.kextkit.harness.family.MachineDescription(
+                "/machines/test.plist", "Other", "kextkit2,1", 1, List.of(
+                        new org.kextkit.harness.family.MachineDescription.Device("USB", "Devices[0]", Map.of())));
+        org.kextkit.harness.lifecycle.KernelSettings settings =
+                org.kextkit.harness.lifecycle.KernelSettings.defaults().withMachine(machine);
+        HostedKernel other = HostedKernel.boot(settings, new org.kextkit.harness.repository.KextRepository(
+                org.kextkit.harness.repository.KernelPseudoKexts.forKernel(settings.kernelVersion(), settings.arch())),
+                List.of(new TestBusFamily()));
+        try {
+            assertTrue(other.logText().contains("/machines/test.plist: Devices[0]: no family \"USB\" is installed"
+                    + " (installed: [TESTBUS]); the device is left out of the machine."), other.logText());
+            assertEquals("Other", other.iokit().platformExpert().getName());
+            assertEquals(List.of(), other.hardware(TestBusHardware.class).deviceIds());
+        } finally {
+            other.shutdown();
+        }
+    }
 }
