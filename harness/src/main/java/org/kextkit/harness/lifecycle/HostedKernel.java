@@ -15,6 +15,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
+import com.dd.plist.NSDictionary;
+import com.dd.plist.NSObject;
+import java.util.ServiceLoader;
 import org.kextkit.harness.bundle.BundleReadResult;
 import org.kextkit.harness.bundle.BundleScanner;
 import org.kextkit.harness.bundle.KextBundle;
@@ -24,7 +27,20 @@ import org.kextkit.harness.bundle.ScanResult;
 import org.kextkit.harness.bundle.KextExecutable;
 import org.kextkit.harness.bundle.KextExecutableException;
 import org.kextkit.harness.diagnostics.DiagnosticGroup;
+import org.kextkit.harness.family.BuiltInKext;
+import org.kextkit.harness.family.FamilyProvider;
+import org.kextkit.harness.family.HardwareContext;
+import org.kextkit.harness.family.MachineDescriptionException;
+import org.kextkit.harness.family.MatchIndexer;
+import org.kextkit.harness.iokit.DriverKexts;
+import org.kextkit.harness.iokit.IOKitKernel;
+import org.kextkit.harness.iokit.MatchReport;
+import org.kextkit.harness.iokit.Personalities;
+import org.kextkit.harness.iokit.matching.DriverCatalogue;
+import org.kextkit.harness.iokit.matching.IOCatalogue;
 import org.kextkit.harness.link.ClassIndex;
+import org.kextkit.harness.link.FamilyExports;
+import org.kextkit.harness.link.KextClassTransformer;
 import org.kextkit.harness.link.KextClassLoader;
 import org.kextkit.harness.link.KextLinker;
 import org.kextkit.harness.link.LinkResult;
@@ -45,10 +61,13 @@ import org.kextkit.harness.scheduler.TimeMode;
 import org.kextkit.harness.scheduler.VirtualTimeScheduler;
 import org.kextkit.kit.internal.ExecutionContext;
 import org.kextkit.kit.internal.KernelPanic;
+import org.kextkit.kit.internal.IOKitHost;
+import org.kextkit.kit.internal.KernelHeap;
 import org.kextkit.kit.internal.KernelRuntime;
 import org.kextkit.kit.internal.KernelScheduler;
 import org.kextkit.kit.internal.KernelServices;
 import org.kextkit.kit.iokit.IORegistryEntry;
+import org.kextkit.kit.iokit.IOService;
 import org.kextkit.kit.libkern.KernReturn;
 import org.kextkit.kit.libkern.KextModule;
 
@@ -94,7 +113,6 @@ public final class HostedKernel implements AutoCloseable {
     private int nextTag = 1;
     private long nextAddress = KEXT_BASE_ADDRESS;
     private boolean shutDown;
-    private IORegistryEntry registryRoot;
 
     private static final AtomicLong KERNEL_NUMBERS = new AtomicLong();
     private final String kernelName = "kernel-" + KERNEL_NUMBERS.incrementAndGet();
@@ -107,14 +125,22 @@ public final class HostedKernel implements AutoCloseable {
     private volatile String lastStopped;
     private final Object panicMonitor = new Object();
     private volatile PanicReport panicReport;
+    // The I/O Kit: registry and matching, the families found at boot and their built-in kexts.
+    private final List<FamilyProvider> families;
+    private final IOKitKernel iokit;
+    private final Map<KextBundle, BuiltInKext> builtIns = new IdentityHashMap<>();
+    private FamilyExports familyExports = FamilyExports.NONE;
 
-    private HostedKernel(KernelSettings settings, KextRepository repository) {
+    private HostedKernel(KernelSettings settings, KextRepository repository, List<FamilyProvider> families) {
         this.settings = settings;
         this.log = new KernelLog(settings.logCapacity());
         this.repository = repository;
         this.reader = new KextBundleReader(settings.arch(), settings.grammar(), new AtomicLong());
         this.scheduler = createScheduler(settings);
         this.stateLock = new KernelLock(scheduler, "kernel state lock of " + kernelName);
+        this.families = List.copyOf(families);
+        this.iokit = new IOKitKernel(new KextServices("kernel"), scheduler, newCatalogue(this.families),
+                this::loadForMatching, log::kernel);
     }
 
     private HostedScheduler createScheduler(KernelSettings settings) {
@@ -128,6 +154,15 @@ public final class HostedKernel implements AutoCloseable {
                     + e.getMessage() + "); this kernel runs in virtual time.");
             return Schedulers.create(TimeMode.VIRTUAL, setup);
         }
+    }
+
+    /** Return the driver catalogue of a kernel with these families, indexed by their nub classes' indexers. */
+    private static DriverCatalogue newCatalogue(List<FamilyProvider> families) {
+        Map<String, MatchIndexer> indexers = new java.util.HashMap<>();
+        for (FamilyProvider family : families) {
+            indexers.putAll(family.matchIndexers());
+        }
+        return new IOCatalogue(indexers);
     }
 
     /**
@@ -144,11 +179,34 @@ public final class HostedKernel implements AutoCloseable {
      * the kernel version in {@code settings}.
      */
     public static HostedKernel boot(KernelSettings settings, KextRepository repository) {
-        HostedKernel kernel = new HostedKernel(settings, repository);
+        return boot(settings, repository, discoverFamilies());
+    }
+
+    /**
+     * Boot a kernel with these I/O Kit families (instead of those {@link #discoverFamilies} finds):
+     * their built-in kexts join the repository, their hardware is built from the settings' machine,
+     * the personalities of the repository's kexts go to the catalogue, and the registry is published.
+     *
+     * @throws IllegalArgumentException if the machine description is wrong (the message names the
+     *     file, the device entry and the key)
+     */
+    public static HostedKernel boot(KernelSettings settings, KextRepository repository, List<FamilyProvider> families) {
+        HostedKernel kernel = new HostedKernel(settings, repository, families);
         try (Guard guard = kernel.guard()) {
             kernel.loadKernelComponents();
+            kernel.startIOKit();
         }
         return kernel;
+    }
+
+    /** Return the I/O Kit families on the class path ({@code META-INF/services/...FamilyProvider}). */
+    public static List<FamilyProvider> discoverFamilies() {
+        List<FamilyProvider> found = new ArrayList<>();
+        for (FamilyProvider provider : ServiceLoader.load(FamilyProvider.class, HostedKernel.class.getClassLoader())) {
+            found.add(provider);
+        }
+        found.sort(Comparator.comparing(FamilyProvider::familyName));
+        return found;
     }
 
     private void loadKernelComponents() {
@@ -250,6 +308,14 @@ public final class HostedKernel implements AutoCloseable {
         try (Guard guard = workGuard()) {
             ScanResult result = new BundleScanner(reader, validator).scan(folder);
             repository.addAll(result.bundles());
+            // An extensions folder is what the kernel boots with: its kexts' personalities go to the
+            // catalogue now, and the kexts load when one of them wins.
+            List<KextBundle> all = new ArrayList<>();
+            for (KextBundle bundle : result.bundles()) {
+                all.add(bundle);
+                all.addAll(bundle.plugins());
+            }
+            sendPersonalities(all, true);
             return result;
         }
     }
@@ -259,19 +325,6 @@ public final class HostedKernel implements AutoCloseable {
         return metaClasses;
     }
 
-    /**
-     * Return the root of this kernel's I/O Registry: an {@code IORegistryEntry} named {@code Root}.
-     * Until the kernel publishes services it has no children.
-     */
-    public IORegistryEntry registryRoot() {
-        try (Guard guard = guard()) {
-            if (registryRoot == null) {
-                registryRoot = new IORegistryEntry();
-                registryRoot.setName("Root");
-            }
-            return registryRoot;
-        }
-    }
 
     /** Return the loaded kexts in load-tag order, kernel components included. */
     public List<LoadedKext> loadedKexts() {
@@ -399,6 +452,11 @@ public final class HostedKernel implements AutoCloseable {
                 String line = "Can't load " + bundle.path() + " - a different version is already loaded.";
                 return failed(root, KextReturn.LOADED_VERSION_DIFFERS, List.of(line));
             }
+            BuiltInKext builtIn = builtIns.get(bundle);
+            if (builtIn != null) {
+                loadedNow.add(loadBuiltIn(bundle, builtIn, resolution));
+                continue;
+            }
             if (!bundle.declaresExecutable()) {
                 // A codeless kext only registers (and, later, sends personalities): no tag, no row.
                 continue;
@@ -416,6 +474,8 @@ public final class HostedKernel implements AutoCloseable {
             loadedNow.add(step.kext);
         }
         log.kernel("Kext " + name + " loaded.");
+        // §3.2: send personalities to the catalogue, which starts matching; never changes the result.
+        sendPersonalities(resolution.loadList(), false);
         return new LoadReport(root, LoadReport.Status.LOADED, KextReturn.SUCCESS, List.of());
     }
 
@@ -463,6 +523,13 @@ public final class HostedKernel implements AutoCloseable {
         }
         List<LinkedLibrary> libraries = new ArrayList<>();
         List<LoadedKext> linkedAgainst = new ArrayList<>();
+        List<FamilyExports.Family> declaredFamilies = new ArrayList<>();
+        for (KextBundle dependency : resolution.dependencies(bundle)) {
+            FamilyExports.Family family = builtIns.containsKey(dependency) ? familyExports.family(dependency.identifier()) : null;
+            if (family != null) {
+                declaredFamilies.add(family);
+            }
+        }
         for (KextBundle dependency : resolution.linkDependencies(bundle)) {
             LoadedKext loadedDependency = loadedByBundle.get(dependency);
             if (loadedDependency == null) {
@@ -470,10 +537,14 @@ public final class HostedKernel implements AutoCloseable {
                         List.of("Kext " + name + " - library kext " + dependency.identifier() + " is not loaded."));
             }
             linkedAgainst.add(loadedDependency);
-            libraries.add(new LinkedLibrary(dependency, loadedDependency.classLoader()));
+            if (!builtIns.containsKey(dependency)) {
+                // A built-in family lends its exported packages instead (declaredFamilies).
+                libraries.add(new LinkedLibrary(dependency, loadedDependency.classLoader()));
+            }
         }
         KextServices services = new KextServices(bundle.identifier());
-        LinkResult link = new KextLinker(classIndex).link(bundle, executable, libraries, services);
+        LinkResult link = new KextLinker(classIndex, KextClassTransformer.NONE, familyExports)
+                .link(bundle, executable, libraries, declaredFamilies, services);
         if (!link.isLinked()) {
             List<String> messages = new ArrayList<>(link.formatFindings());
             log.kernel("Kext " + name + " - link failed: " + messages.size() + " unresolved reference(s).");
@@ -647,6 +718,8 @@ public final class HostedKernel implements AutoCloseable {
             log.kernel(line);
             return new UnloadReport(bundleId, KextReturn.IN_USE, List.of(line));
         }
+        // §3.5: terminate the kext's I/O Kit services and remove its personalities, then check instances.
+        terminateDriversForModule(bundleId, true);
         List<String> instances = instanceReport(kext);
         if (!instances.isEmpty()) {
             instances.forEach(log::kernel);
@@ -663,10 +736,16 @@ public final class HostedKernel implements AutoCloseable {
 
     private List<String> instanceReport(LoadedKext kext) {
         List<String> lines = new ArrayList<>();
-        if (kext.classLoader() == null) {
+        if (kext.definingLoader() == null) {
             return lines;
         }
-        Map<String, Integer> live = metaClasses.liveClassesOf(kext.classLoader());
+        Map<String, Integer> live = metaClasses.liveClassesOf(kext.definingLoader());
+        BuiltInKext builtIn = builtIns.get(kext.bundle());
+        if (builtIn != null) {
+            // A built-in family shares its loader with kextkit: count only its exported packages.
+            FamilyExports.Family family = familyExports.family(kext.bundleId());
+            live.keySet().removeIf(type -> family == null || !family.exports(type));
+        }
         if (!live.isEmpty()) {
             lines.add("Can't unload kext " + kext.name() + "; classes have instances:");
             live.forEach((type, count) -> lines.add("    Kext " + kext.name() + " class " + type + " has " + count
@@ -745,6 +824,8 @@ public final class HostedKernel implements AutoCloseable {
         if (shutDown) {
             return;
         }
+        // Every driver stops (leaf first) before the kexts that define them do.
+        iokit.shutdown();
         List<LoadedKext> kexts = loadedKexts();
         for (int i = kexts.size() - 1; i >= 0; i--) {
             LoadedKext kext = kexts.get(i);
@@ -907,31 +988,14 @@ public final class HostedKernel implements AutoCloseable {
     }
 
     /** The services of kernel threads that run no particular kext's code: thread bodies, callouts, interrupts. */
-    private final class KernelWideServices implements KernelServices {
+    private final class KernelWideServices extends KextServices {
+        KernelWideServices() {
+            super("kernel");
+        }
+
         @Override
         public void log(Class<?> caller, String function, String message) {
             log.append(sourceOf(caller), message);
-        }
-
-        @Override
-        public void instanceConstructed(Class<?> type) {
-            metaClasses.constructed(type);
-        }
-
-        @Override
-        public void instanceDestructed(Class<?> type) {
-            metaClasses.destructed(type);
-        }
-
-        @Override
-        public KernelScheduler scheduler() {
-            return scheduler;
-        }
-
-        @Override
-        public KernelPanic panic(String panicString) {
-            recordPanic(panicString, null, scheduler.currentThreadName(), scheduler.currentContext());
-            throw new KernelPanic(panicString);
         }
     }
 
@@ -943,7 +1007,7 @@ public final class HostedKernel implements AutoCloseable {
     }
 
     /** Route a kext's kit calls (printf, IOLog, OSObject counting) into this kernel. */
-    private final class KextServices implements KernelServices {
+    private class KextServices implements KernelServices {
         private final String bundleId;
 
         KextServices(String bundleId) {
@@ -975,6 +1039,16 @@ public final class HostedKernel implements AutoCloseable {
             recordPanic(panicString, null, scheduler.currentThreadName(), scheduler.currentContext());
             throw new KernelPanic(panicString);
         }
+
+        @Override
+        public IOKitHost iokit() {
+            return iokit;
+        }
+
+        @Override
+        public <T> T hardware(Class<T> type) {
+            return iokit.hardware(type);
+        }
     }
 
     /** Return the whole kernel log as text, one entry per line (for reports and tests). */
@@ -1005,6 +1079,206 @@ public final class HostedKernel implements AutoCloseable {
     void withStateLock(Runnable body) {
         try (Guard guard = guard()) {
             body.run();
+        }
+    }
+
+    // ---- I/O Kit ------------------------------------------------------------------------------------
+
+    /** Return this kernel's I/O Kit: registry, matching, termination, power, family hardware. */
+    public IOKitKernel iokit() {
+        return iokit;
+    }
+
+    /** Return the registry root ({@code Root}). */
+    public IORegistryEntry registryRoot() {
+        return iokit.root();
+    }
+
+    /** Return the family hardware of this kernel's machine looked up as {@code type}, or {@code null}. */
+    public <T> T hardware(Class<T> type) {
+        return iokit.hardware(type);
+    }
+
+    /**
+     * Explain why the personalities of {@code bundleIdentifier} did or did not match {@code nub},
+     * with the probe/start outcomes of the nub's last matching.
+     */
+    public MatchReport explainMatch(IOService nub, String bundleIdentifier) {
+        return iokit.explainMatch(nub, bundleIdentifier);
+    }
+
+    /**
+     * Terminate, synchronously, every I/O Kit service whose {@code CFBundleIdentifier} is
+     * {@code bundleIdentifier} and, if asked, remove the kext's personalities from the catalogue
+     * ({@code IOCatalogue::terminateDriversForModule}, what {@code kextunload -p} asks for).
+     *
+     * @return true if every such service terminated
+     */
+    public boolean terminateDriversForModule(String bundleIdentifier, boolean removePersonalities) {
+        try (Guard guard = workGuard()) {
+            boolean terminated = iokit.terminateDriversOf(bundleIdentifier);
+            if (!terminated) {
+                log.kernel("Can't remove kext " + bundleIdentifier + "; services failed to terminate - 0x"
+                        + Integer.toHexString(org.kextkit.kit.iokit.IOReturn.kIOReturnBusy) + ".");
+            }
+            if (removePersonalities) {
+                iokit.catalogue().removeDrivers(bundleIdentifier);
+            }
+            return terminated;
+        }
+    }
+
+    /**
+     * Terminate every instance of the I/O Kit class {@code className} and its subclasses
+     * ({@code kextunload -c}); return how many, or -1 if one refused.
+     */
+    public int terminateInstances(String className) {
+        try (Guard guard = workGuard()) {
+            return iokit.terminateInstancesOf(className);
+        }
+    }
+
+    /**
+     * Send the personalities of {@code kext} (and its plug-ins) to the catalogue and start matching,
+     * without loading it: the kext loads on demand when a personality wins ({@code kextutil -m}).
+     *
+     * @return how many personalities were new
+     */
+    public int sendPersonalities(KextBundle kext) {
+        try (Guard guard = workGuard()) {
+            List<KextBundle> all = new ArrayList<>();
+            all.add(kext);
+            all.addAll(kext.plugins());
+            return sendPersonalities(all, false);
+        }
+    }
+
+    /**
+     * Send personalities of {@code kexts} to the catalogue, then match once. At boot (and for an
+     * extensions folder) kexts that require an explicit load and, in safe boot, kexts not loadable
+     * in safe boot are left out, as {@code OSKext::copyAllKextPersonalities} does.
+     */
+    private int sendPersonalities(List<KextBundle> kexts, boolean atBoot) {
+        int added = 0;
+        for (KextBundle kext : kexts) {
+            if (kext.isKernelComponent() || kext.identifier() == null || kext.diagnostics().has(DiagnosticGroup.VALIDATION)) {
+                continue;
+            }
+            if (atBoot && (kext.booleanValue("OSBundleRequireExplicitLoad")
+                    || settings.safeBoot() && !isLoadableInSafeBoot(kext))) {
+                continue;
+            }
+            Map<String, Map<String, Object>> personalities = Personalities.of(kext);
+            if (!personalities.isEmpty()) {
+                added += iokit.catalogue().addDrivers(kext.identifier(), personalities, kext.infoPlistPath().toString(),
+                        log::kernel);
+            }
+        }
+        if (added > 0 && iokit.root() != null) {
+            iokit.rematch();
+        }
+        return added;
+    }
+
+    /** Add the families' built-in kexts, build their hardware, send personalities and publish the registry. */
+    private void startIOKit() {
+        List<FamilyExports.Family> exports = new ArrayList<>();
+        long order = -100;
+        for (FamilyProvider family : families) {
+            for (BuiltInKext builtIn : family.builtInKexts()) {
+                KextBundle bundle = builtInBundle(builtIn, order++);
+                builtIns.put(bundle, builtIn);
+                repository.add(bundle);
+                exports.add(new FamilyExports.Family(builtIn.bundleIdentifier(), bundle.versionString(),
+                        builtIn.classLoader(), builtIn.exportedPackages()));
+            }
+        }
+        familyExports = new FamilyExports(exports);
+        HardwareContext context = new HardwareContext() {
+            @Override
+            public KernelScheduler scheduler() {
+                return iokit.scheduler();
+            }
+
+            @Override
+            public KernelHeap heap() {
+                return new KextServices("kernel").heap();
+            }
+
+            @Override
+            public long seed() {
+                return settings.machine().seed();
+            }
+        };
+        try (KernelRuntime.Scope ignored = KernelRuntime.enter(new KextServices("kernel"))) {
+            iokit.installHardware(families, settings.machine(), context);
+        } catch (MachineDescriptionException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        sendPersonalities(repository.all(), true);
+        iokit.boot(settings.machine());
+    }
+
+    /** Make the in-memory bundle of a built-in family kext, at its conventional place in the system folder. */
+    private KextBundle builtInBundle(BuiltInKext builtIn, long order) {
+        NSDictionary info = (NSDictionary) NSObject.fromJavaObject(builtIn.infoPlist());
+        String id = builtIn.bundleIdentifier();
+        String name = id == null ? "Family" : id.substring(id.lastIndexOf('.') + 1);
+        Path path = Path.of("/System/Library/Extensions", name + ".kext");
+        return new KextBundle(path, path.resolve("Contents/Info.plist"), info, settings.arch(), settings.grammar(), null, order);
+    }
+
+    /** Record a built-in family kext as loaded and started: it has no jar, its classes come with kextkit. */
+    private LoadedKext loadBuiltIn(KextBundle bundle, BuiltInKext builtIn, Resolution resolution) {
+        List<LoadedKext> linkedAgainst = new ArrayList<>();
+        for (KextBundle dependency : resolution.linkDependencies(bundle)) {
+            LoadedKext loadedDependency = loadedByBundle.get(dependency);
+            if (loadedDependency != null) {
+                linkedAgainst.add(loadedDependency);
+            }
+        }
+        long address = nextAddress;
+        nextAddress += PAGE;
+        LoadedKext kext = new LoadedKext(this, bundle, nextTag++, address, PAGE, pseudoUuid(bundle), linkedAgainst, null,
+                builtIn.classLoader());
+        kext.started(null);
+        register(kext);
+        log.kernel("Kext " + bundle.identifier() + " is now started.");
+        return kext;
+    }
+
+    /** Load a winning personality's kext on demand and say where its classes come from. */
+    private DriverKexts.Result loadForMatching(String bundleId) {
+        try (Guard guard = guard()) {
+            LoadedKext loaded = loadedById.get(bundleId);
+            if (loaded == null) {
+                KextBundle bundle = repository.preferred(bundleId);
+                if (bundle == null) {
+                    return DriverKexts.Result.failed(List.of("Kext " + bundleId + " not found; it can't be loaded for matching."));
+                }
+                LoadReport report = load(bundle);
+                if (!report.isLoaded()) {
+                    List<String> why = new ArrayList<>(report.messages());
+                    if (why.isEmpty()) {
+                        why.add("Kext " + bundleId + " failed to load (" + report.result() + ").");
+                    }
+                    return DriverKexts.Result.failed(why);
+                }
+                loaded = loadedById.get(bundleId);
+                if (loaded == null) {
+                    return DriverKexts.Result.failed(List.of("Kext " + bundleId + " has no executable, so it has no class"
+                            + " to instantiate; a personality's CFBundleIdentifier must name the kext with its IOClass."));
+                }
+            }
+            BuiltInKext builtIn = builtIns.get(loaded.bundle());
+            if (builtIn != null) {
+                return new DriverKexts.Result(builtIn.classLoader(), java.util.Set.of(), builtIn.exportedPackages(), List.of());
+            }
+            KextClassLoader loader = loaded.classLoader();
+            if (loader == null) {
+                return DriverKexts.Result.failed(List.of("Kext " + bundleId + " is a kernel component and has no driver classes."));
+            }
+            return new DriverKexts.Result(loader, loader.executable().classNames(), List.of(), List.of());
         }
     }
 }

@@ -3,6 +3,7 @@ package org.kextkit.harness.lifecycle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.kextkit.harness.family.MachineDescription;
 import org.kextkit.harness.repository.KernelPseudoKexts;
 import org.kextkit.harness.scheduler.SchedulerSetup;
 import org.kextkit.harness.scheduler.TimeMode;
@@ -21,9 +22,15 @@ import org.kextkit.harness.version.VersionGrammar;
  * @param seed the seed that orders simultaneous events under virtual time
  * @param watchdog how long (real time) kext code may keep the processor without blocking before it
  *        is reported and abandoned
+ * @param machine the simulated machine: the platform expert's name and model, and the devices each
+ *        family builds hardware for
  */
 public record KernelSettings(String kernelVersion, String arch, VersionGrammar grammar, boolean safeBoot, int logCapacity,
-                             TimeMode timeMode, long seed, Duration watchdog) {
+                             TimeMode timeMode, long seed, Duration watchdog, MachineDescription machine) {
+    /** The machine a kernel boots on unless told otherwise: {@code SimMachine}, model {@code kextkit1,1}, no devices. */
+    public static final MachineDescription DEFAULT_MACHINE =
+            new MachineDescription("built-in default machine", "SimMachine", "kextkit1,1", 0, List.of());
+
     /** The Darwin release a kernel boots as unless told otherwise (macOS 26.1). */
     public static final String DEFAULT_KERNEL_VERSION = KernelPseudoKexts.DEFAULT_KERNEL_VERSION;
     /** The architecture a kernel boots as unless told otherwise. */
@@ -48,6 +55,7 @@ public record KernelSettings(String kernelVersion, String arch, VersionGrammar g
         }
         Objects.requireNonNull(timeMode, "timeMode");
         Objects.requireNonNull(watchdog, "watchdog");
+        Objects.requireNonNull(machine, "machine");
         if (watchdog.isNegative() || watchdog.isZero()) {
             throw new IllegalArgumentException("watchdog budget must be positive, got " + watchdog);
         }
@@ -55,7 +63,8 @@ public record KernelSettings(String kernelVersion, String arch, VersionGrammar g
 
     /** Create settings in virtual time with seed 0 and the default watchdog budget. */
     public KernelSettings(String kernelVersion, String arch, VersionGrammar grammar, boolean safeBoot, int logCapacity) {
-        this(kernelVersion, arch, grammar, safeBoot, logCapacity, TimeMode.VIRTUAL, 0, SchedulerSetup.DEFAULT_WATCHDOG);
+        this(kernelVersion, arch, grammar, safeBoot, logCapacity, TimeMode.VIRTUAL, 0, SchedulerSetup.DEFAULT_WATCHDOG,
+                DEFAULT_MACHINE);
     }
 
     /** Return the settings of a default kernel: Darwin 25.1.0 on x86_64, normal boot, virtual time, seed 0. */
@@ -65,26 +74,31 @@ public record KernelSettings(String kernelVersion, String arch, VersionGrammar g
 
     /** Return a copy booting in safe mode or not. */
     public KernelSettings withSafeBoot(boolean safe) {
-        return new KernelSettings(kernelVersion, arch, grammar, safe, logCapacity, timeMode, seed, watchdog);
+        return new KernelSettings(kernelVersion, arch, grammar, safe, logCapacity, timeMode, seed, watchdog, machine);
     }
 
     /** Return a copy with another kernel version. */
     public KernelSettings withKernelVersion(String version) {
-        return new KernelSettings(version, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog);
+        return new KernelSettings(version, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, machine);
     }
 
     /** Return a copy keeping time in {@code mode}. */
     public KernelSettings withTimeMode(TimeMode mode) {
-        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, mode, seed, watchdog);
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, mode, seed, watchdog, machine);
     }
 
     /** Return a copy ordering simultaneous events with another seed. */
     public KernelSettings withSeed(long newSeed) {
-        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, newSeed, watchdog);
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, newSeed, watchdog, machine);
     }
 
     /** Return a copy with another watchdog budget. */
     public KernelSettings withWatchdog(Duration budget) {
-        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, budget);
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, budget, machine);
+    }
+
+    /** Return a copy booting on another machine. */
+    public KernelSettings withMachine(MachineDescription description) {
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, description);
     }
 }

@@ -23,6 +23,7 @@ public final class LoadedKext implements KmodInfo {
     private final String uuid;
     private final List<LoadedKext> linkedAgainst;
     private final KextClassLoader classLoader;
+    private final ClassLoader builtInLoader;
     private final HostedKernel kernel;
     private KextModule module;
     private State state = State.LOADED;
@@ -30,6 +31,13 @@ public final class LoadedKext implements KmodInfo {
 
     LoadedKext(HostedKernel kernel, KextBundle bundle, int tag, long address, long size, String uuid,
                List<LoadedKext> linkedAgainst, KextClassLoader classLoader) {
+        this(kernel, bundle, tag, address, size, uuid, linkedAgainst, classLoader, null);
+    }
+
+    /** Create the record of a built-in family kext, whose classes come from {@code builtInLoader}, not a jar. */
+    LoadedKext(HostedKernel kernel, KextBundle bundle, int tag, long address, long size, String uuid,
+               List<LoadedKext> linkedAgainst, KextClassLoader classLoader, ClassLoader builtInLoader) {
+        this.builtInLoader = builtInLoader;
         this.kernel = kernel;
         this.bundle = bundle;
         this.tag = tag;
@@ -117,7 +125,17 @@ public final class LoadedKext implements KmodInfo {
         return bundle.isInterface();
     }
 
-    /** Return the kext's class loader, or {@code null} for kernel components. */
+    /** Return true for a family kext built into kextkit (its classes come with kextkit, not from a jar). */
+    public boolean isBuiltIn() {
+        return builtInLoader != null;
+    }
+
+    /** Return the loader that defines the kext's classes: its own, a built-in family's, or {@code null}. */
+    public ClassLoader definingLoader() {
+        return classLoader != null ? classLoader : builtInLoader;
+    }
+
+    /** Return the kext's class loader, or {@code null} for kernel components and built-in families. */
     public KextClassLoader classLoader() {
         return classLoader;
     }

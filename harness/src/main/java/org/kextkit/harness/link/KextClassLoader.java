@@ -20,6 +20,7 @@ import org.kextkit.kit.internal.KernelServices;
  *
  * <p>A class name is looked up in this order, and nowhere else:
  * <ol>
+ *   <li>the exported packages of the built-in families it declares ({@link FamilyExports}), from the family;</li>
  *   <li>the {@code java.*} packages of {@code java.base} ({@link JdkAllowList}), from the JDK;</li>
  *   <li>kit packages whose KPI the kext declares ({@link KpiExports}), from the kit's loader; other
  *       {@code org.kextkit.} names (the harness, {@code org.kextkit.kit.internal}) are never visible;</li>
@@ -49,11 +50,18 @@ public final class KextClassLoader extends ClassLoader implements KernelBound {
     private final KernelServices services;
     private final KextClassTransformer transformer;
     private final ProtectionDomain domain;
+    private final List<FamilyExports.Family> families;
 
     KextClassLoader(KextBundle bundle, KextExecutable executable, List<KextClassLoader> libraries, Set<String> kpis,
                     KernelServices services, KextClassTransformer transformer) {
+        this(bundle, executable, libraries, kpis, List.of(), services, transformer);
+    }
+
+    KextClassLoader(KextBundle bundle, KextExecutable executable, List<KextClassLoader> libraries, Set<String> kpis,
+                    List<FamilyExports.Family> families, KernelServices services, KextClassTransformer transformer) {
         // Parent null: nothing is delegated implicitly; loadClass decides every name itself.
         super(bundle.displayName(), null);
+        this.families = List.copyOf(families);
         this.bundle = bundle;
         this.executable = executable;
         this.libraries = List.copyOf(libraries);
@@ -86,6 +94,11 @@ public final class KextClassLoader extends ClassLoader implements KernelBound {
         return libraries;
     }
 
+    /** Return the built-in families this kext declares, whose exported packages it sees. */
+    public List<FamilyExports.Family> families() {
+        return families;
+    }
+
     /** Return the identifiers of the kernel components (KPIs) this kext links against. */
     public Set<String> kpis() {
         return kpis;
@@ -116,6 +129,15 @@ public final class KextClassLoader extends ClassLoader implements KernelBound {
     }
 
     private Class<?> lookUp(String name) throws ClassNotFoundException {
+        FamilyExports.Family family = FamilyExports.exporterAmong(families, name);
+        if (family != null) {
+            // A package a declared family exports comes from that family, like a KPI from the kit.
+            try {
+                return family.loader().loadClass(name);
+            } catch (ClassNotFoundException e) {
+                throw notVisible(name, "the family " + family.bundleIdentifier() + " exports its package but has no such class");
+            }
+        }
         switch (ClassOrigin.of(name)) {
             case JDK:
                 if (!JdkAllowList.isInAvailablePackage(name)) {

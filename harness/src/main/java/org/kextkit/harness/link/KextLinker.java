@@ -20,6 +20,7 @@ public final class KextLinker {
     private final ClassIndex index;
     private final LinkChecker checker;
     private final KextClassTransformer transformer;
+    private final FamilyExports familyExports;
 
     /** Create a linker that explains failures with the kexts {@code index} knows. */
     public KextLinker(ClassIndex index) {
@@ -28,8 +29,18 @@ public final class KextLinker {
 
     /** Create a linker whose loaders pass every class through {@code transformer} before defining it. */
     public KextLinker(ClassIndex index, KextClassTransformer transformer) {
+        this(index, transformer, FamilyExports.NONE);
+    }
+
+    /**
+     * Create a linker that also knows the packages built-in families export, so that a kext
+     * declaring a family sees them and one that uses them without declaring it is told which family
+     * to add.
+     */
+    public KextLinker(ClassIndex index, KextClassTransformer transformer, FamilyExports families) {
         this.index = Objects.requireNonNull(index, "index");
-        this.checker = new LinkChecker(index);
+        this.familyExports = Objects.requireNonNull(families, "families");
+        this.checker = new LinkChecker(index, families);
         this.transformer = Objects.requireNonNull(transformer, "transformer");
     }
 
@@ -45,6 +56,18 @@ public final class KextLinker {
      */
     public LinkResult link(KextBundle kext, KextExecutable executable, List<LinkedLibrary> dependencies,
                            KernelServices services) {
+        return link(kext, executable, dependencies, List.of(), services);
+    }
+
+    /**
+     * Link one kext that may also declare built-in families.
+     *
+     * @param families the built-in families among the kext's {@code OSBundleLibraries} (they have no
+     *        jar of their own: their exported packages come from the family's loader)
+     * @see #link(KextBundle, KextExecutable, List, KernelServices)
+     */
+    public LinkResult link(KextBundle kext, KextExecutable executable, List<LinkedLibrary> dependencies,
+                           List<FamilyExports.Family> families, KernelServices services) {
         Objects.requireNonNull(kext, "kext");
         Objects.requireNonNull(executable, "executable");
         if (!kext.declaresExecutable()) {
@@ -65,12 +88,12 @@ public final class KextLinker {
                 libraries.add(loader);
             }
         }
-        List<LinkFinding> findings = checker.checkDependencies(kext, executable, deps);
+        List<LinkFinding> findings = checker.checkDependencies(kext, executable, deps, families);
         if (!findings.isEmpty()) {
             return new LinkResult(kext, executable, null, findings);
         }
         index.record(kext, executable);
-        KextClassLoader loader = new KextClassLoader(kext, executable, libraries, kpis, services, transformer);
+        KextClassLoader loader = new KextClassLoader(kext, executable, libraries, kpis, families, services, transformer);
         return new LinkResult(kext, executable, loader, findings);
     }
 }

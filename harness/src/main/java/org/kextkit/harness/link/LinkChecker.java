@@ -39,10 +39,20 @@ public final class LinkChecker {
             .thenComparing(KextBundle::order, Comparator.reverseOrder());
 
     private final ClassIndex index;
+    private final FamilyExports familyExports;
 
     /** Create a checker that explains unresolved classes with the kexts {@code index} knows. */
     public LinkChecker(ClassIndex index) {
+        this(index, FamilyExports.NONE);
+    }
+
+    /**
+     * Create a checker that also resolves the packages of declared built-in families and names the
+     * family to declare for a package one exports.
+     */
+    public LinkChecker(ClassIndex index, FamilyExports families) {
         this.index = Objects.requireNonNull(index, "index");
+        this.familyExports = Objects.requireNonNull(families, "families");
     }
 
     /**
@@ -88,6 +98,11 @@ public final class LinkChecker {
     }
 
     List<LinkFinding> checkDependencies(KextBundle kext, KextExecutable executable, List<Dependency> deps) {
+        return checkDependencies(kext, executable, deps, List.of());
+    }
+
+    List<LinkFinding> checkDependencies(KextBundle kext, KextExecutable executable, List<Dependency> deps,
+                                        List<FamilyExports.Family> families) {
         Objects.requireNonNull(kext, "kext");
         Objects.requireNonNull(executable, "executable");
         Set<String> declaredKpis = new HashSet<>();
@@ -124,7 +139,7 @@ public final class LinkChecker {
             for (String ref : refs) {
                 Boolean ok = verdicts.get(ref);
                 if (ok == null) {
-                    ok = resolves(ref, executable, declaredKpis, withCode);
+                    ok = resolves(ref, executable, declaredKpis, withCode, families);
                     verdicts.put(ref, ok);
                 }
                 if (!ok) {
@@ -146,7 +161,12 @@ public final class LinkChecker {
     }
 
     /** Resolve as {@link KextClassLoader} does, so a kext that passes can't fail to load a class for want of a declaration. */
-    private static boolean resolves(String ref, KextExecutable own, Set<String> declaredKpis, List<Dependency> withCode) {
+    private static boolean resolves(String ref, KextExecutable own, Set<String> declaredKpis, List<Dependency> withCode,
+                                    List<FamilyExports.Family> families) {
+        FamilyExports.Family family = FamilyExports.exporterAmong(families, ref);
+        if (family != null) {
+            return family.hasClass(ref);
+        }
         switch (ClassOrigin.of(ref)) {
             case JDK:
                 return JdkAllowList.hasClass(ref);
@@ -194,6 +214,20 @@ public final class LinkChecker {
                     lead + " is in package " + pkg + " of the JDK module " + jdkModule
                             + ", which kernel code can't use; kexts may use only the java.* packages of java.base,"
                             + " so remove the reference.");
+        }
+        FamilyExports.Family family = familyExports.exporterOf(ref);
+        if (family != null) {
+            boolean declared = deps.stream().anyMatch(d -> family.bundleIdentifier().equals(d.bundle().identifier()))
+                    || kext.libraries().containsKey(family.bundleIdentifier());
+            if (declared) {
+                return finding(LinkFinding.Kind.NOT_FOUND, ref, from, List.of(), null, null,
+                        lead + " is not in the family " + family.bundleIdentifier() + ", which exports its package;"
+                                + " the kext was built against another version of the family, so rebuild it.");
+            }
+            return finding(LinkFinding.Kind.UNDECLARED_LIBRARY, ref, from, List.of(), family.bundleIdentifier(),
+                    family.version(), lead + " is exported by the family " + family.bundleIdentifier() + ", which "
+                            + kextId + " does not declare; add " + family.bundleIdentifier() + " ("
+                            + family.version() + ") to OSBundleLibraries.");
         }
         String exporter = KpiExports.exporterOf(ref);
         if (exporter != null) {

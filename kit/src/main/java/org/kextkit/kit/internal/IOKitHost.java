@@ -49,4 +49,21 @@ public interface IOKitHost {
 
     /** Leave power management ({@code PMstop}). */
     void PMstop(IOService service);
+
+    /**
+     * Let termination go on to stop {@code client} and detach it from {@code provider}: called by
+     * {@code IOService.didTerminate} when it does not defer (the base implementation, or a driver
+     * calling it later once its pending I/O is done), as {@code scheduleStop} is in I/O Kit.
+     */
+    default void scheduleStop(IOService client, IOService provider) {
+    }
+
+    /** Tell the kernel that {@code client} closed {@code provider}; a termination may be waiting for it. */
+    default void closed(IOService provider, IOService client) {
+    }
+
+    /** Return the current power state ordinal of {@code service}, or -1 if it has no power driver. */
+    default long getPowerState(IOService service) {
+        return -1;
+    }
 }

@@ -20,4 +20,6 @@ public final class IOServiceState {
     public volatile long busyMillis;
     /** The bundle identifier of the kext whose personality created this driver, or {@code null} for nubs. */
     public volatile String bundleIdentifier;
+    /** Termination has finished: stopped, detached from every provider, forgotten by the kernel. */
+    public volatile boolean finalized;
 }

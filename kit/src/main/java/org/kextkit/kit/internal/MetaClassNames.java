@@ -13,15 +13,23 @@ public final class MetaClassNames {
     private static final ClassValue<String> NAMES = new ClassValue<>() {
         @Override
         protected String computeValue(Class<?> type) {
-            String binary = type.getName();
-            if (binary.startsWith("org.kextkit.")) {
-                return type.getSimpleName();
-            }
-            return binary.replace('.', '_').replace('$', '_');
+            return ofBinaryName(type.getName());
         }
     };
 
     private MetaClassNames() {
+    }
+
+    /**
+     * Return the I/O Kit class name of the class with this binary name, without loading it (the
+     * kernel uses it to find a kext's {@code IOClass} among the classes of its jar).
+     */
+    public static String ofBinaryName(String binaryName) {
+        if (binaryName.startsWith("org.kextkit.")) {
+            String simple = binaryName.substring(binaryName.lastIndexOf('.') + 1);
+            return simple.substring(simple.lastIndexOf('$') + 1);
+        }
+        return binaryName.replace('.', '_').replace('$', '_');
     }
 
     /** Return the I/O Kit class name of {@code type}. */

@@ -27,9 +27,10 @@ public class IORegistryEntry extends OSObject {
     public static final String gIODTPlane = "IODeviceTree";
 
     private final Map<String, Object> properties = new LinkedHashMap<>();
-    // plane -> parents / children, in attach order
-    private final Map<String, List<IORegistryEntry>> parents = new LinkedHashMap<>();
-    private final Map<String, List<IORegistryEntry>> children = new LinkedHashMap<>();
+    // plane -> parents / children, in attach order. Not final and created on first use: a Mockito
+    // mock of a provider runs no constructor, yet a real driver must still be able to attach to it.
+    private Map<String, List<IORegistryEntry>> parents;
+    private Map<String, List<IORegistryEntry>> children;
     private final long registryEntryID;
     private String name;
     private String location;
@@ -127,36 +128,76 @@ public class IORegistryEntry extends OSObject {
         return registryEntryID;
     }
 
-    /** Attach below {@code parent} in {@code plane}; return false if already attached there. */
+    /**
+     * Attach below {@code parent} in {@code plane}; return false if already attached there.
+     *
+     * <p>As in I/O Kit, the registry holds a reference on both ends of every link: attaching retains
+     * this entry and {@code parent}, detaching releases them. A nub that its family creates, attaches
+     * and registers is therefore released by the family afterwards and lives as long as it stays in
+     * the registry; a driver whose last link goes is freed.
+     */
     public boolean attachToParent(IORegistryEntry parent, String plane) {
+        if (parent == null || parent == this) {
+            return false;
+        }
         synchronized (IORegistryEntry.class) {
-            List<IORegistryEntry> mine = parents.computeIfAbsent(plane, p -> new ArrayList<>());
+            List<IORegistryEntry> mine = links(this, true).computeIfAbsent(plane, p -> new ArrayList<>());
             if (mine.contains(parent)) {
                 return false;
             }
             mine.add(parent);
-            parent.children.computeIfAbsent(plane, p -> new ArrayList<>()).add(this);
-            return true;
+            links(parent, false).computeIfAbsent(plane, p -> new ArrayList<>()).add(this);
         }
+        retain();
+        parent.retain();
+        return true;
     }
 
-    /** Detach from {@code parent} in {@code plane}. */
+    /** Detach from {@code parent} in {@code plane}, dropping the references the link held. */
     public void detachFromParent(IORegistryEntry parent, String plane) {
+        boolean removed = false;
         synchronized (IORegistryEntry.class) {
-            List<IORegistryEntry> mine = parents.get(plane);
+            List<IORegistryEntry> mine = parents == null ? null : parents.get(plane);
             if (mine != null && mine.remove(parent)) {
-                List<IORegistryEntry> theirs = parent.children.get(plane);
+                removed = true;
+                List<IORegistryEntry> theirs = links(parent, false).get(plane);
                 if (theirs != null) {
                     theirs.remove(this);
                 }
             }
         }
+        if (removed) {
+            parent.release();
+            release();
+        }
+    }
+
+    /** Detach from every parent in {@code plane}. */
+    public void detachAll(String plane) {
+        for (IORegistryEntry parent : getParentEntries(plane)) {
+            detachFromParent(parent, plane);
+        }
+    }
+
+    // Return an entry's parent (or child) links, creating the table for entries built without a
+    // constructor (mocks). Call with the registry lock held.
+    private static Map<String, List<IORegistryEntry>> links(IORegistryEntry entry, boolean parentLinks) {
+        if (parentLinks) {
+            if (entry.parents == null) {
+                entry.parents = new LinkedHashMap<>();
+            }
+            return entry.parents;
+        }
+        if (entry.children == null) {
+            entry.children = new LinkedHashMap<>();
+        }
+        return entry.children;
     }
 
     /** Return the first parent in {@code plane}, or {@code null}. */
     public IORegistryEntry getParentEntry(String plane) {
         synchronized (IORegistryEntry.class) {
-            List<IORegistryEntry> mine = parents.get(plane);
+            List<IORegistryEntry> mine = parents == null ? null : parents.get(plane);
             return mine == null || mine.isEmpty() ? null : mine.get(0);
         }
     }
@@ -164,24 +205,40 @@ public class IORegistryEntry extends OSObject {
     /** Return the parents in {@code plane}, in attach order. */
     public List<IORegistryEntry> getParentEntries(String plane) {
         synchronized (IORegistryEntry.class) {
-            List<IORegistryEntry> mine = parents.get(plane);
+            List<IORegistryEntry> mine = parents == null ? null : parents.get(plane);
             return mine == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(mine));
+        }
+    }
+
+    /** Return the first child in {@code plane}, or {@code null}. */
+    public IORegistryEntry getChildEntry(String plane) {
+        synchronized (IORegistryEntry.class) {
+            List<IORegistryEntry> mine = children == null ? null : children.get(plane);
+            return mine == null || mine.isEmpty() ? null : mine.get(0);
         }
     }
 
     /** Return the children in {@code plane}, in attach order. */
     public List<IORegistryEntry> getChildEntries(String plane) {
         synchronized (IORegistryEntry.class) {
-            List<IORegistryEntry> mine = children.get(plane);
+            List<IORegistryEntry> mine = children == null ? null : children.get(plane);
             return mine == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(mine));
+        }
+    }
+
+    /** Return true if {@code child} is a child of this entry in {@code plane}. */
+    public boolean isChild(IORegistryEntry child, String plane) {
+        synchronized (IORegistryEntry.class) {
+            List<IORegistryEntry> mine = children == null ? null : children.get(plane);
+            return mine != null && mine.contains(child);
         }
     }
 
     /** Return true if this entry has a parent or child in {@code plane}. */
     public boolean inPlane(String plane) {
         synchronized (IORegistryEntry.class) {
-            List<IORegistryEntry> p = parents.get(plane);
-            List<IORegistryEntry> c = children.get(plane);
+            List<IORegistryEntry> p = parents == null ? null : parents.get(plane);
+            List<IORegistryEntry> c = children == null ? null : children.get(plane);
             return (p != null && !p.isEmpty()) || (c != null && !c.isEmpty());
         }
     }

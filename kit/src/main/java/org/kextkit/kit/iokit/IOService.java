@@ -3,7 +3,11 @@ package org.kextkit.kit.iokit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.kextkit.kit.internal.IOKitHost;
 import org.kextkit.kit.internal.IOServiceState;
+import org.kextkit.kit.internal.KernelRuntime;
+import org.kextkit.kit.internal.KernelServices;
+import org.kextkit.kit.internal.Standalone;
 import org.kextkit.kit.libkern.SInt32;
 
 /**
@@ -130,6 +134,27 @@ public class IOService extends IORegistryEntry {
         return clients;
     }
 
+    /**
+     * Publish a resource on the {@code IOResources} nub of the caller's kernel
+     * ({@code IOService::publishResource}); drivers waiting for it in {@code IOResourceMatch} start.
+     */
+    public static void publishResource(String key, Object value) {
+        hostOfCaller().publishResource(key, value == null ? Boolean.TRUE : value);
+    }
+
+    /** Return the {@code IOResources} nub of the caller's kernel ({@code IOService::getResourceService}). */
+    public static IOService getResourceService() {
+        return hostOfCaller().resources();
+    }
+
+    private static IOKitHost hostOfCaller() {
+        // frame 0 is this method, 1 the public static method, 2 the kext code that called it
+        Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(frames -> frames.skip(2).findFirst().map(StackWalker.StackFrame::getDeclaringClass).orElse(null));
+        KernelServices services = KernelRuntime.servicesFor(caller);
+        return services == null ? Standalone.iokit() : services.iokit();
+    }
+
     /** Return true once termination has begun. */
     public boolean isInactive() {
         return state.inactive;
@@ -161,10 +186,17 @@ public class IOService extends IORegistryEntry {
     }
 
     /**
-     * Termination phase 2, leaf to root; set {@code defer[0]} to delay the stop while I/O completes
-     * and call this implementation again later.
+     * Termination phase 2, leaf to root. This implementation lets the kernel go on to
+     * {@link #stop} this client and detach it, unless {@code defer[0]} is set. A driver with I/O in
+     * flight overrides it, sets {@code defer[0]} and returns without calling it; when the I/O is done
+     * it calls {@code super.didTerminate(provider, options, new boolean[1])} and the stop follows.
+     * If the client still has {@code provider} open, it is first sent
+     * {@link #kIOMessageServiceIsRequestingClose} and stopped once it closes.
      */
     public boolean didTerminate(IOService provider, int options, boolean[] defer) {
+        if (defer == null || !defer[0]) {
+            host().scheduleStop(this, provider);
+        }
         return true;
     }
 
@@ -198,12 +230,17 @@ public class IOService extends IORegistryEntry {
         return open(forClient, 0, null);
     }
 
-    /** Close for {@code forClient}. */
+    /** Close for {@code forClient}; a termination waiting for the close goes on. */
     public void close(IOService forClient, int options) {
+        boolean closed = false;
         synchronized (openers) {
             if (handleIsOpen(forClient)) {
                 handleClose(forClient, options);
+                closed = true;
             }
+        }
+        if (closed) {
+            host().closed(this, forClient);
         }
     }
 
@@ -332,6 +369,11 @@ public class IOService extends IORegistryEntry {
     /** Report that a power change started by {@link #setPowerState} is complete. */
     public int acknowledgeSetPowerState() {
         return host().acknowledgeSetPowerState(this);
+    }
+
+    /** Return the current power state ordinal, or -1 if this service has no power driver. */
+    public long getPowerState() {
+        return host().getPowerState(this);
     }
 
     /** Ask for power state {@code ordinal}. */

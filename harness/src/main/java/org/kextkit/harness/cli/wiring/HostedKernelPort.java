@@ -189,13 +189,14 @@ public final class HostedKernelPort implements KernelPort {
         long logMark = kernel.log().lastSequence();
         List<KernelMessage> messages = new ArrayList<>();
         if (mode == UnloadMode.TERMINATE_AND_REMOVE_PERSONALITIES) {
-            // No I/O Kit services or personalities exist in this kernel yet, so there is nothing to
-            // terminate; the kext itself must be loaded for the request to make sense.
+            // kextunload -p: terminate the kext's services and remove its personalities, keep it loaded.
             if (kernel.loadedKext(bundleIdentifier).isEmpty()) {
                 messages.add(KernelMessage.error("Kext " + bundleIdentifier + " not found for unload request."));
                 return new KernelResponse(KextReturn.NOT_FOUND, messages);
             }
-            return new KernelResponse(KextReturn.SUCCESS, messages);
+            boolean terminated = kernel.terminateDriversForModule(bundleIdentifier, true);
+            appendLog(messages, logMark);
+            return new KernelResponse(terminated ? KextReturn.SUCCESS : KextReturn.IN_USE, messages);
         }
         UnloadReport report;
         try {
@@ -212,7 +213,10 @@ public final class HostedKernelPort implements KernelPort {
 
     @Override
     public KernelResponse terminateInstances(String className) {
-        return new KernelResponse(KextReturn.UNSUPPORTED, List.of(KernelMessage.error(
-                "This hosted kernel has no I/O Kit registry yet, so there are no instances of " + className + " to terminate.")));
+        long logMark = kernel.log().lastSequence();
+        List<KernelMessage> messages = new ArrayList<>();
+        int terminated = kernel.terminateInstances(className);
+        appendLog(messages, logMark);
+        return new KernelResponse(terminated < 0 ? KextReturn.IN_USE : KextReturn.SUCCESS, messages);
     }
 }

@@ -45,6 +45,11 @@ public final class InProcessContextProvider implements CliContextProvider {
             return port;
         }
 
+        /** Return this process's kernel, booting it now if no command has needed it yet. */
+        HostedKernel kernel() {
+            return port().kernel();
+        }
+
         @Override
         public List<KextstatRow> loadedKexts() {
             return port().loadedKexts();
@@ -74,6 +79,7 @@ public final class InProcessContextProvider implements CliContextProvider {
     /** Return the kernel settings the configuration describes, in {@code toolDefault} time unless it says otherwise. */
     static KernelSettings settings(KextkitConfig config, TimeMode toolDefault) {
         return new KernelSettings(config.kernelVersion().source(), config.arch().archName(), config.versionGrammar(),
-                config.bootArgs().safeBoot(), 10_000, config.timeMode().orElse(toolDefault), config.seed(), config.watchdog());
+                config.bootArgs().safeBoot(), 10_000, config.timeMode().orElse(toolDefault), config.seed(), config.watchdog(),
+                KernelSettings.DEFAULT_MACHINE);
     }
 }

@@ -1,8 +1,11 @@
 package org.kextkit.harness.cli.wiring;
 
 import org.kextkit.harness.cli.CliContext;
+import java.util.List;
 import org.kextkit.harness.cli.KernelPort;
 import org.kextkit.harness.cli.RegistryPort;
+import org.kextkit.harness.cli.whymatch.MatchExplainer;
+import org.kextkit.harness.cli.whymatch.WhymatchCommand;
 import org.kextkit.harness.config.KextkitConfig;
 import picocli.CommandLine.Command;
 
@@ -35,12 +38,26 @@ public final class KextkitServices {
                 .inspector(new DiskKextInspector(config.kernelVersion().source(), config.versionGrammar()))
                 .kextLibs(new LinkKextLibsPort())
                 .registry(registry);
+        MatchExplainer explainer = explainerFor(kernel, config);
+        builder.extraCommand("whymatch", invocation -> new WhymatchCommand(invocation, explainer));
         if (withDaemonCommands) {
             builder.extraCommand("boot", BootCommand::new)
                     .extraCommand("status", invocation -> new StatusCommand(invocation))
                     .extraCommand("shutdown", invocation -> new ShutdownCommand(invocation));
         }
         return builder.build();
+    }
+
+    /** Return the whymatch explainer of {@code kernel}, or {@code null} if it is not a hosted kernel. */
+    private static MatchExplainer explainerFor(KernelPort kernel, KextkitConfig config) {
+        if (kernel instanceof HostedKernelPort) {
+            return new HostedKernelMatchExplainer(((HostedKernelPort) kernel)::kernel, List.of(), false);
+        }
+        if (kernel instanceof InProcessContextProvider.OwnKernelPort) {
+            return new HostedKernelMatchExplainer(((InProcessContextProvider.OwnKernelPort) kernel)::kernel,
+                    config.extensions(), true);
+        }
+        return null;
     }
 
     /** Report on the running kernel daemon. */

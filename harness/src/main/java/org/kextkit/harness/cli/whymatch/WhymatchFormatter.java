@@ -1,0 +1,56 @@
+package org.kextkit.harness.cli.whymatch;
+
+import java.util.List;
+import org.kextkit.harness.iokit.MatchOutcome;
+import org.kextkit.harness.iokit.matching.MatchExplanation;
+
+/**
+ * Print a match explanation plainly, record field by record field, followed by the nub's last
+ * matching. The catalogue's own explanation formatter will replace the first part.
+ */
+final class WhymatchFormatter {
+    private WhymatchFormatter() {
+    }
+
+    static String format(MatchExplainer.Answer answer, List<MatchExplanation.Entry> entries, String personality) {
+        StringBuilder out = new StringBuilder();
+        MatchExplanation explanation = answer.report().explanation();
+        out.append("Nub: ").append(explanation.nubDescription()).append('\n');
+        out.append("Kext: ").append(answer.bundleIdentifier()).append('\n');
+        if (entries.isEmpty()) {
+            out.append('\n').append(personality != null ? "Personality \"" + personality + "\"" : "No personality of "
+                    + answer.bundleIdentifier()).append(" is in the catalogue for this nub");
+            out.append(answer.personalities().isEmpty() ? " (the kernel has none of the kext's personalities;"
+                    + " load the kext or name its .kext path).\n" : ".\n");
+        }
+        for (MatchExplanation.Entry entry : entries) {
+            out.append('\n').append("Personality \"").append(entry.personalityName()).append("\": ")
+                    .append(entry.matched() ? "matched" : "did not match").append('\n');
+            out.append("  score ").append(entry.initialScore());
+            if (entry.finalScore() != entry.initialScore()) {
+                out.append(" -> ").append(entry.finalScore());
+            }
+            out.append(", category ").append(entry.category()).append('\n');
+            for (MatchExplanation.KeyVerdict key : entry.keys()) {
+                out.append("  ").append(key.passed() ? "pass " : "FAIL ").append(key.key()).append(": ")
+                        .append(key.detail()).append('\n');
+            }
+            out.append("  => ").append(entry.outcome()).append('\n');
+        }
+        List<MatchOutcome> outcomes = answer.report().lastMatching();
+        out.append('\n');
+        if (outcomes.isEmpty()) {
+            out.append("The nub has not been matched yet (it is not registered, or matching is still running).\n");
+            return out.toString();
+        }
+        out.append("Last matching of the nub:\n");
+        for (MatchOutcome o : outcomes) {
+            boolean mine = o.bundleIdentifier().equals(answer.bundleIdentifier())
+                    && (personality == null || personality.equals(o.personalityName()));
+            out.append(mine ? "* " : "  ").append(o.bundleIdentifier()).append(" \"").append(o.personalityName())
+                    .append("\" ").append(o.ioClass()).append(" (").append(o.category()).append(", score ")
+                    .append(o.score()).append("): ").append(o.result().label()).append(" - ").append(o.detail()).append('\n');
+        }
+        return out.toString();
+    }
+}
