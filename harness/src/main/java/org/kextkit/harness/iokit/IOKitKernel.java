@@ -18,6 +18,8 @@ import org.kextkit.harness.family.MachineDescription;
 import org.kextkit.harness.family.MachineDescriptionException;
 import org.kextkit.harness.iokit.matching.DriverCatalogue;
 import org.kextkit.harness.iokit.matching.MatchCandidate;
+import org.kextkit.harness.scheduler.HostedScheduler;
+import org.kextkit.harness.scheduler.KernelEntry;
 import org.kextkit.kit.internal.ExecutionContext;
 import org.kextkit.kit.internal.IOKitHost;
 import org.kextkit.kit.internal.KernelPanic;
@@ -490,7 +492,22 @@ public final class IOKitKernel implements IOKitHost {
      * last matching.
      */
     public MatchReport explainMatch(IOService nub, String bundleIdentifier) {
-        return new MatchReport(catalogue.explain(nub, contextFor(nub), bundleIdentifier), lastMatching(nub));
+        DriverCatalogue.MatchContext current = contextFor(nub);
+        // A kext asking about its own driver should not read "category taken" because that driver holds it.
+        DriverCatalogue.MatchContext asked = new DriverCatalogue.MatchContext() {
+            @Override
+            public boolean categoryTaken(String category) {
+                IOService holder = holderOf(nub, category);
+                return holder != null && (bundleIdentifier == null
+                        || !bundleIdentifier.equals(holder.getProperty("CFBundleIdentifier")));
+            }
+
+            @Override
+            public int matchedServiceCount() {
+                return current.matchedServiceCount();
+            }
+        };
+        return new MatchReport(catalogue.explain(nub, asked, bundleIdentifier), lastMatching(nub));
     }
 
     // ---- matching -------------------------------------------------------------------------------
@@ -706,7 +723,7 @@ public final class IOKitKernel implements IOKitHost {
                 return;
             }
             boolean[] started = new boolean[1];
-            Throwable thrown = invoke(inst, ExecutionContext.THREAD, () -> started[0] = inst.start(nub));
+            Throwable thrown = invokeWatched(inst.getMetaClassName() + "::start", () -> started[0] = inst.start(nub));
             if (thrown == null && started[0] && !inst.isInactive()) {
                 inst.serviceState().started = true;
                 // The registry's link holds the driver from now on.
@@ -825,7 +842,14 @@ public final class IOKitKernel implements IOKitHost {
      * {@code nub.terminate(kIOServiceRequired)}.
      */
     public void inKernel(Runnable body) {
-        asKernel(body);
+        if (scheduler instanceof HostedScheduler hosted) {
+            // Entering takes the processor; leaving runs what the body set off (matching) until quiet.
+            try (KernelEntry entry = hosted.enter()) {
+                asKernel(body);
+            }
+        } else {
+            asKernel(body);
+        }
     }
 
     /** Run {@code body} bound to this kernel, so objects it creates and kit calls it makes land here. */
@@ -863,6 +887,27 @@ public final class IOKitKernel implements IOKitHost {
             } else {
                 scheduler.runInContext(context, body);
             }
+            return null;
+        } catch (KernelPanic panic) {
+            throw panic;
+        } catch (RuntimeException | Error e) {
+            return e;
+        }
+    }
+
+    /**
+     * Run a driver method that may never return ({@code start}) on its own kernel thread, so that the
+     * scheduler's watchdog can cut it off: the stall then fails this candidate and matching goes on.
+     */
+    private Throwable invokeWatched(String threadName, Runnable body) {
+        if (!(scheduler instanceof HostedScheduler hosted)) {
+            return invoke(null, ExecutionContext.THREAD, body);
+        }
+        try {
+            hosted.call(threadName, ExecutionContext.THREAD, () -> {
+                body.run();
+                return null;
+            });
             return null;
         } catch (KernelPanic panic) {
             throw panic;

@@ -58,13 +58,20 @@ final class SampleRegistry {
             foo = new FooEthernet();
         }
         root.setName("Root");
+        service(machine, "SimMachine", null, root);
+        service(pci, "pci", "0", machine);
+        service(ethernet, "ethernet", "1", pci);
+        service(foo, "FooEthernet", null, ethernet);
+        service(usb, "usb", "14", pci);
+        service(resources, "IOResources", null, root);
+        // Attaching retains both ends, so the sample's counts are set once the tree is complete.
         retainTo(root, 23);
-        service(machine, "SimMachine", null, root, 31);
-        service(pci, "pci", "0", machine, 9);
-        service(ethernet, "ethernet", "1", pci, 12);
-        service(foo, "FooEthernet", null, ethernet, 8);
-        service(usb, "usb", "14", pci, 10);
-        service(resources, "IOResources", null, root, 20);
+        retainTo(machine, 31);
+        retainTo(pci, 9);
+        retainTo(ethernet, 12);
+        retainTo(foo, 8);
+        retainTo(usb, 10);
+        retainTo(resources, 20);
         Map<String, Object> personality = new LinkedHashMap<>();
         personality.put("IOClass", "com_example_FooEthernet");
         personality.put("CFBundleIdentifier", "com.example.driver.FooEthernet");
@@ -81,13 +88,12 @@ final class SampleRegistry {
         return new SampleRegistry();
     }
 
-    private static void service(IOService service, String name, String location, IORegistryEntry parent, int retain) {
+    private static void service(IOService service, String name, String location, IORegistryEntry parent) {
         service.setName(name);
         service.setLocation(location);
         service.attachToParent(parent, IORegistryEntry.gIOServicePlane);
         service.serviceState().registered = true;
         service.serviceState().matched = true;
-        retainTo(service, retain);
     }
 
     private static void retainTo(IORegistryEntry entry, int count) {
