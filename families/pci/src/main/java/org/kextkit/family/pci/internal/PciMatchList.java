@@ -46,6 +46,7 @@ public record PciMatchList(PciMatchKey key, String text, List<Item> items, int s
         int pos = 0;
         int n = text.length();
         int stoppedAt = -1;
+        int typoEnd = -1;
         while (true) {
             HexScan value = HexScan.scan(text, pos);
             if (!value.converted()) {
@@ -73,8 +74,9 @@ public record PciMatchList(PciMatchKey key, String text, List<Item> items, int s
                 if (!m.converted()) {
                     maskProblem = "has no hexadecimal digits after '&', so the mask reads as 0";
                 } else if (mask == 0 && m.end() < n && (text.charAt(m.end()) == 'x' || text.charAt(m.end()) == 'X')) {
-                    maskProblem = "has the mask '" + text.substring(p + 1, Math.min(n, nextSpace(text, p + 1)))
-                            + "', which reads as 0 because strtoul stops at the second 'x' (the '0x0x' typo of Apple's header)";
+                    typoEnd = m.end();
+                    maskProblem = "has the mask '" + text.substring(p + 1, nextSpace(text, p + 1))
+                            + "': strtoul stops at its second 'x' (the '0x0x' typo in Apple's header), so the mask reads as 0";
                 } else if (mask == 0) {
                     maskProblem = "has the mask 0";
                 } else if (m.overflowed() || (m.value() >>> 32) != 0 && m.value() >= 0) {
@@ -85,10 +87,10 @@ public record PciMatchList(PciMatchKey key, String text, List<Item> items, int s
                 mask = key.defaultMask();
                 itemEnd = value.end();
             }
-            String itemText = text.substring(skipSpace(text, pos), itemEnd);
+            String itemText = text.substring(skipSpace(text, pos), typoEnd == itemEnd ? nextSpace(text, itemEnd) : itemEnd);
             if (maskProblem != null) {
                 problems.add("item '" + itemText + "' " + maskProblem
-                        + (mask == 0 ? ", which matches every device (Apple's family reads it the same way)" : ""));
+                        + (mask == 0 ? "; a zero mask matches every device (Apple's family reads it the same way)" : ""));
             }
             if (value.overflowed() || (value.value() >>> 32) != 0 && value.value() >= 0) {
                 problems.add("item '" + itemText + "' has a value wider than 32 bits; only its low 32 bits (0x"
@@ -97,7 +99,8 @@ public record PciMatchList(PciMatchKey key, String text, List<Item> items, int s
             items.add(new Item((int) value.value(), mask, itemText));
             pos = itemEnd;
         }
-        if (stoppedAt >= 0) {
+        // After the '0x0x' typo the stop is part of the same mistake, already reported.
+        if (stoppedAt >= 0 && stoppedAt != typoEnd) {
             String rest = text.substring(stoppedAt);
             problems.add("parsing stops at '" + abbreviate(rest) + "' (character " + (stoppedAt + 1)
                     + "): it is not a hexadecimal item, so it and everything after it are ignored, as Apple's family"
