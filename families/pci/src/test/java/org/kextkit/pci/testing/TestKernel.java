@@ -19,7 +19,7 @@ import org.kextkit.kit.iokit.IOService;
  * that records registrations and terminations instead of matching. Bind it around code that
  * creates kit objects with {@link #enter()}.
  */
-public final class TestKernel implements KernelServices, HardwareContext {
+public class TestKernel implements KernelServices, HardwareContext {
     private final ManualScheduler scheduler = new ManualScheduler();
     private final TestHeap heap = new TestHeap();
     private final String architecture;
