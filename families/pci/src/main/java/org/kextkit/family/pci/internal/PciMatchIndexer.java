@@ -75,6 +75,11 @@ public final class PciMatchIndexer implements MatchIndexer {
         PciIds ids = new PciIds(device.configRead32(IOPCIDevice.kIOPCIConfigVendorID),
                 device.configRead32(IOPCIDevice.kIOPCIConfigRevisionID),
                 device.configRead32(IOPCIDevice.kIOPCIConfigSubSystemVendorID));
+        return keysFor(ids);
+    }
+
+    /** Return the keys of a function with these registers. */
+    public static Set<String> keysFor(PciIds ids) {
         return Set.of(vendorKey(ids.vendorId()), subsystemKey(ids.subsystemVendorId()), classKey(ids.classCode() >>> 16));
     }
 
