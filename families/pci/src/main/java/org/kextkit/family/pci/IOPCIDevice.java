@@ -220,11 +220,6 @@ public class IOPCIDevice extends IOService implements ExplainsFamilyMatch {
         function.setInterruptSink(new Sink());
     }
 
-    /** Return the simulated function behind this nub (for the family and tests; drivers use config and register accesses). */
-    final PciFunction function() {
-        return function;
-    }
-
     // ---- configuration space --------------------------------------------------------------------
 
     /** Read 8 bits of configuration space at {@code offset}. */
