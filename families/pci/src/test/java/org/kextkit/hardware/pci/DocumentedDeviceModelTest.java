@@ -3,10 +3,10 @@ package org.kextkit.hardware.pci;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.kextkit.kit.internal.DeviceRegisters;
+import org.kextkit.pci.testing.InterruptLog;
 import org.kextkit.pci.testing.TestKernel;
 
 /** The device model written out in docs/pci-family.md ("Writing a device model") works as the page says. */
@@ -36,18 +36,9 @@ class DocumentedDeviceModelTest {
     void countsOneMicrosecondAfterGoAndInterrupts() {
         TestKernel kernel = new TestKernel();
         PciFunction function = kernel.bus().plug(6, 0, new CounterDevice(), null);
-        List<String> interrupts = new ArrayList<>();
-        function.setInterruptSink(new PciInterruptSink() {
-            @Override
-            public void intxChanged(boolean asserted) {
-                interrupts.add("INTx " + asserted);
-            }
-
-            @Override
-            public void msi(int vector) {
-                interrupts.add("MSI " + vector);
-            }
-        });
+        InterruptLog interruptLog = new InterruptLog();
+        List<String> interrupts = interruptLog.events();
+        function.setInterruptSink(interruptLog);
         function.configWrite16(0x04, 0x0002);
         function.configWrite16(0x52, 0x0001);
         DeviceRegisters regs = function.barRegisters(0);

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.kextkit.kit.internal.DeviceRegisters;
 import org.kextkit.pci.testing.TestHeap;
+import org.kextkit.pci.testing.InterruptLog;
 import org.kextkit.pci.testing.TestKernel;
 
 /** Configuration-space semantics, BAR routing and the model's bus services, at the hardware level. */
@@ -72,24 +73,15 @@ class PciFunctionTest {
     private TestKernel kernel;
     private ScratchDevice device;
     private PciFunction function;
-    private final List<String> interrupts = new ArrayList<>();
+    private final InterruptLog interruptLog = new InterruptLog();
+    private final List<String> interrupts = interruptLog.events();
 
     @BeforeEach
     void plug() {
         kernel = new TestKernel();
         device = new ScratchDevice();
         function = kernel.bus().plug(3, 0, device, null);
-        function.setInterruptSink(new PciInterruptSink() {
-            @Override
-            public void intxChanged(boolean asserted) {
-                interrupts.add(asserted ? "INTx on" : "INTx off");
-            }
-
-            @Override
-            public void msi(int vector) {
-                interrupts.add("MSI " + vector);
-            }
-        });
+        function.setInterruptSink(interruptLog);
     }
 
     @Test

@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.kextkit.hardware.pci.models.EchoDmaDevice.*;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.kextkit.hardware.pci.PciFunction;
-import org.kextkit.hardware.pci.PciInterruptSink;
 import org.kextkit.kit.internal.DeviceRegisters;
 import org.kextkit.pci.testing.TestHeap;
+import org.kextkit.pci.testing.InterruptLog;
 import org.kextkit.pci.testing.TestKernel;
 
 /** The echo DMA engine at the register level, as a driver programs it. */
@@ -24,24 +23,15 @@ class EchoDmaDeviceTest {
     private PciFunction function;
     private DeviceRegisters regs;
     private TestHeap.Buffer ring;
-    private final List<String> interrupts = new ArrayList<>();
+    private final InterruptLog interruptLog = new InterruptLog();
+    private final List<String> interrupts = interruptLog.events();
 
     @BeforeEach
     void setUp() {
         kernel = new TestKernel();
         echo = new EchoDmaDevice();
         function = kernel.bus().plug(1, 0, echo, null);
-        function.setInterruptSink(new PciInterruptSink() {
-            @Override
-            public void intxChanged(boolean asserted) {
-                interrupts.add(asserted ? "INTx on" : "INTx off");
-            }
-
-            @Override
-            public void msi(int vector) {
-                interrupts.add("MSI " + vector);
-            }
-        });
+        function.setInterruptSink(interruptLog);
         function.configWrite16(0x04, 0x0006); // memory space + bus master
         regs = function.barRegisters(0);
         ring = kernel.heap().allocate(4 * COMMAND_SIZE);

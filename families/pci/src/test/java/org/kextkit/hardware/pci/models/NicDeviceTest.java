@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.kextkit.hardware.pci.models.NicDevice.*;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.kextkit.hardware.pci.PciFunction;
-import org.kextkit.hardware.pci.PciInterruptSink;
 import org.kextkit.kit.internal.DeviceRegisters;
 import org.kextkit.pci.testing.TestHeap;
+import org.kextkit.pci.testing.InterruptLog;
 import org.kextkit.pci.testing.TestKernel;
 
 /** The NIC at the register level: rings, link, interrupts, receive injection and captured frames. */
@@ -24,24 +23,15 @@ class NicDeviceTest {
     private DeviceRegisters regs;
     private TestHeap.Buffer txRing;
     private TestHeap.Buffer rxRing;
-    private final List<String> interrupts = new ArrayList<>();
+    private final InterruptLog interruptLog = new InterruptLog();
+    private final List<String> interrupts = interruptLog.events();
 
     @BeforeEach
     void setUp() {
         kernel = new TestKernel();
         nic = new NicDevice();
         function = kernel.bus().plug(2, 0, nic, null);
-        function.setInterruptSink(new PciInterruptSink() {
-            @Override
-            public void intxChanged(boolean asserted) {
-                interrupts.add(asserted ? "INTx on" : "INTx off");
-            }
-
-            @Override
-            public void msi(int vector) {
-                interrupts.add("MSI " + vector);
-            }
-        });
+        function.setInterruptSink(interruptLog);
         function.configWrite16(0x04, 0x0006);
         regs = function.barRegisters(0);
         txRing = kernel.heap().allocate(4 * DESCRIPTOR_SIZE);
