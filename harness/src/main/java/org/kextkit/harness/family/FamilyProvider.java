@@ -31,6 +31,22 @@ public interface FamilyProvider {
             throws MachineDescriptionException;
 
     /**
+     * Build this family's hardware from {@code machine}'s entries of this family; errors name
+     * {@code machine.source()} (the file) as well as the entry and key. Kernels call this form.
+     *
+     * @throws MachineDescriptionException naming the file, the device entry and the key, if an entry is wrong
+     */
+    default FamilyHardware createHardware(MachineDescription machine, HardwareContext context)
+            throws MachineDescriptionException {
+        return createHardware(devicesOf(machine), context);
+    }
+
+    /** Return the devices of {@code machine} whose {@code Family} is this family's name, in file order. */
+    default List<MachineDescription.Device> devicesOf(MachineDescription machine) {
+        return machine.devices().stream().filter(d -> familyName().equals(d.family())).toList();
+    }
+
+    /**
      * Return the matching indexers of this family's nub classes, by class name (such as
      * {@code IOPCIDevice}); classes without one are matched without an index.
      */

@@ -16,4 +16,12 @@ public interface HardwareContext {
 
     /** Return the seed of this kernel's run, for models that need reproducible randomness. */
     long seed();
+
+    /**
+     * Return the kernel's architecture ({@code x86_64} or {@code arm64}, from its settings): some
+     * family rules differ by architecture (PCI matching changes scores only on arm64).
+     */
+    default String architecture() {
+        return "x86_64";
+    }
 }
