@@ -1,6 +1,5 @@
 package org.kextkit.harness.family;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.kextkit.kit.iokit.IOService;
@@ -19,13 +18,4 @@ public interface MatchIndexer {
 
     /** Return the keys under which a nub's candidate personalities may be filed. */
     Set<String> nubKeys(IOService nub);
-
-    /**
-     * Return what is wrong with a personality's family keys (malformed masks, values of the wrong
-     * type, text the family ignores), one line per problem, each naming the key; the catalogue
-     * prefixes the source and personality name when it reports them. Empty if nothing is wrong.
-     */
-    default List<String> personalityWarnings(Map<String, Object> personality) {
-        return List.of();
-    }
 }

@@ -151,13 +151,7 @@ public final class IOKitKernel implements IOKitHost {
     public void installHardware(List<FamilyProvider> families, MachineDescription machine, HardwareContext context)
             throws MachineDescriptionException {
         for (FamilyProvider family : families) {
-            List<MachineDescription.Device> devices = new ArrayList<>();
-            for (MachineDescription.Device device : machine.devices()) {
-                if (device.family().equalsIgnoreCase(family.familyName())) {
-                    devices.add(device);
-                }
-            }
-            FamilyHardware built = family.createHardware(devices, context);
+            FamilyHardware built = family.createHardware(machine, context);
             if (built != null) {
                 synchronized (hardware) {
                     hardware.put(built.lookupType(), built);

@@ -1209,6 +1209,11 @@ public final class HostedKernel implements AutoCloseable {
             public long seed() {
                 return settings.machine().seed();
             }
+
+            @Override
+            public String architecture() {
+                return settings.arch();
+            }
         };
         try (KernelRuntime.Scope ignored = KernelRuntime.enter(new KextServices("kernel"))) {
             iokit.installHardware(families, settings.machine(), context);

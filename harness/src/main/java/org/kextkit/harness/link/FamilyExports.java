@@ -30,11 +30,14 @@ public final class FamilyExports {
             packages = List.copyOf(packages);
         }
 
-        /** Return true if the class with this binary name lies in one of the exported packages. */
+        /**
+         * Return true if the class with this binary name lies in one of the exported packages or their
+         * subpackages, except {@code ...internal} ones, which a family keeps to itself as the kit does.
+         */
         public boolean exports(String binaryName) {
             for (String pkg : packages) {
                 if (binaryName.startsWith(pkg) && binaryName.length() > pkg.length() && binaryName.charAt(pkg.length()) == '.') {
-                    return true;
+                    return !binaryName.substring(pkg.length()).contains(".internal.");
                 }
             }
             return false;

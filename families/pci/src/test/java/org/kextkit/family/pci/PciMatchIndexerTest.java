@@ -75,8 +75,9 @@ class PciMatchIndexerTest {
 
     @Test
     void reportsMalformedMasksForTheCatalogue() {
-        List<String> warnings = indexer.personalityWarnings(Map.of("IOPCIClassMatch", "0x02000000&0x0xffff0000"));
+        var warnings = indexer.checkFamilyKeys(Map.of("IOPCIClassMatch", "0x02000000&0x0xffff0000"));
         assertEquals(1, warnings.size());
-        assertTrue(warnings.get(0).startsWith("IOPCIClassMatch "), warnings.get(0));
+        assertEquals("IOPCIClassMatch", warnings.get(0).key());
+        assertTrue(warnings.get(0).message().startsWith("\"0x02000000&0x0xffff0000\": "), warnings.get(0).message());
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import org.kextkit.family.pci.IOPCIDevice;
 import org.kextkit.harness.family.MatchIndexer;
+import org.kextkit.harness.iokit.matching.ChecksFamilyKeys;
 import org.kextkit.kit.iokit.IOService;
 
 /**
@@ -19,7 +20,7 @@ import org.kextkit.kit.iokit.IOService;
  * base class is shared by many devices. Keys: {@code v:VVVV} (vendor ID), {@code s:VVVV}
  * (subsystem vendor ID) and {@code c:BB} (base class).
  */
-public final class PciMatchIndexer implements MatchIndexer {
+public final class PciMatchIndexer implements MatchIndexer, ChecksFamilyKeys {
     private static final PciMatchKey[] PREFERENCE = {
         PciMatchKey.IOPCIPrimaryMatch, PciMatchKey.IOPCIMatch, PciMatchKey.IOPCISecondaryMatch, PciMatchKey.IOPCIClassMatch};
 
@@ -84,7 +85,7 @@ public final class PciMatchIndexer implements MatchIndexer {
     }
 
     @Override
-    public List<String> personalityWarnings(Map<String, Object> personality) {
+    public List<ChecksFamilyKeys.Problem> checkFamilyKeys(Map<String, Object> personality) {
         return PciMatcher.warnings(personality);
     }
 

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.kextkit.harness.iokit.matching.ChecksFamilyKeys;
 import org.kextkit.harness.iokit.matching.MatchExplanation.KeyVerdict;
 
 /**
@@ -178,20 +179,20 @@ public final class PciMatcher {
      * Return the warnings a personality's PCI keys deserve, each naming the key: values that are not
      * strings, malformed masks, items after which parsing stops, numbers wider than 32 bits.
      */
-    public static List<String> warnings(Map<String, Object> table) {
-        List<String> warnings = new ArrayList<>();
+    public static List<ChecksFamilyKeys.Problem> warnings(Map<String, Object> table) {
+        List<ChecksFamilyKeys.Problem> warnings = new ArrayList<>();
         for (PciMatchKey key : PciMatchKey.values()) {
             Object value = table.get(key.key());
             if (value == null) {
                 continue;
             }
             if (!(value instanceof String)) {
-                warnings.add(key.key() + " is " + describeType(value)
-                        + ", but the PCI family reads it as a string of hexadecimal items; the personality never matches");
+                warnings.add(new ChecksFamilyKeys.Problem(key.key(), "expected a string of hexadecimal items, found "
+                        + describeType(value) + "; the PCI family cannot read it and the personality never matches"));
                 continue;
             }
             for (String problem : parsed(key, (String) value).problems()) {
-                warnings.add(key.key() + " \"" + value + "\": " + problem);
+                warnings.add(new ChecksFamilyKeys.Problem(key.key(), "\"" + value + "\": " + problem));
             }
         }
         return warnings;
