@@ -10,6 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.kextkit.family.pci.internal.PciFamilyProvider;
 import org.kextkit.harness.family.MatchIndexer;
+import org.kextkit.harness.iokit.matching.ChecksFamilyKeys;
 import org.kextkit.hardware.pci.PciDeviceModel;
 import org.kextkit.hardware.pci.PciIdentity;
 import org.kextkit.kit.internal.KernelRuntime;
@@ -75,7 +76,7 @@ class PciMatchIndexerTest {
 
     @Test
     void reportsMalformedMasksForTheCatalogue() {
-        var warnings = indexer.checkFamilyKeys(Map.of("IOPCIClassMatch", "0x02000000&0x0xffff0000"));
+        var warnings = ((ChecksFamilyKeys) indexer).checkFamilyKeys(Map.of("IOPCIClassMatch", "0x02000000&0x0xffff0000"));
         assertEquals(1, warnings.size());
         assertEquals("IOPCIClassMatch", warnings.get(0).key());
         assertTrue(warnings.get(0).message().startsWith("\"0x02000000&0x0xffff0000\": "), warnings.get(0).message());

@@ -184,7 +184,9 @@ class PciMatchGrammarTest {
             PciMatcher.Result result = PciMatcher.match(Map.of("IOPCIMatch", 0x10d38086L), NIC, 0, true, true);
             assertFalse(result.matched());
             assertTrue(result.verdicts().get(0).detail().contains("a number"));
-            assertTrue(PciMatcher.warnings(Map.of("IOPCIMatch", List.of("0x10d38086"))).get(0).contains("IOPCIMatch is an array"));
+            ChecksFamilyKeys.Problem problem = PciMatcher.warnings(Map.of("IOPCIMatch", List.of("0x10d38086"))).get(0);
+            assertEquals("IOPCIMatch", problem.key());
+            assertTrue(problem.message().contains("found an array"), problem.message());
         }
 
         @Test
@@ -221,11 +223,12 @@ class PciMatchGrammarTest {
 
         @Test
         void eachWarningNamesTheKeyAndTheItem() {
-            List<String> warnings = PciMatcher.warnings(Map.of("IOPCIPrimaryMatch", "0x10d38086&0x0xffffffff"));
+            List<ChecksFamilyKeys.Problem> warnings = PciMatcher.warnings(Map.of("IOPCIPrimaryMatch", "0x10d38086&0x0xffffffff"));
             assertEquals(1, warnings.size());
-            assertTrue(warnings.get(0).startsWith("IOPCIPrimaryMatch \"0x10d38086&0x0xffffffff\": item '0x10d38086&0x0x"),
-                    warnings.get(0));
-            assertTrue(warnings.get(0).contains("matches every device"));
+            assertEquals("IOPCIPrimaryMatch", warnings.get(0).key());
+            assertTrue(warnings.get(0).message().startsWith("\"0x10d38086&0x0xffffffff\": item '0x10d38086&0x0x"),
+                    warnings.get(0).message());
+            assertTrue(warnings.get(0).message().contains("matches every device"));
         }
     }
 }
