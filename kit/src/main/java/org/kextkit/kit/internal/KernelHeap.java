@@ -45,6 +45,12 @@ public interface KernelHeap {
         LCK_SPIN("lck_spin_alloc_init", "lck_spin_free"),
         /** The storage of a {@code lck_rw_t} made by {@code lck_rw_alloc_init}. */
         LCK_RW("lck_rw_alloc_init", "lck_rw_free"),
+        /** The kernel's record of an embedded {@code lck_mtx_t} set up by {@code lck_mtx_init}. */
+        LCK_MTX_EMBEDDED("lck_mtx_init", "lck_mtx_destroy"),
+        /** The kernel's record of an embedded {@code lck_spin_t} set up by {@code lck_spin_init}. */
+        LCK_SPIN_EMBEDDED("lck_spin_init", "lck_spin_destroy"),
+        /** The kernel's record of an embedded {@code lck_rw_t} set up by {@code lck_rw_init}. */
+        LCK_RW_EMBEDDED("lck_rw_init", "lck_rw_destroy"),
         /** The storage of an {@code OSMallocTag}. */
         OSMALLOC_TAG("OSMalloc_Tagalloc", "OSMalloc_Tagfree");
 

@@ -20,6 +20,15 @@ import org.kextkit.kit.libkern.KernelBuffer;
  */
 @SuppressWarnings("checkstyle:MethodName")
 public final class IOLib {
+    /** {@code kNanosecondScale}: an interval in nanoseconds. */
+    public static final long kNanosecondScale = 1;
+    /** {@code kMicrosecondScale}: an interval in microseconds. */
+    public static final long kMicrosecondScale = 1_000;
+    /** {@code kMillisecondScale}: an interval in milliseconds. */
+    public static final long kMillisecondScale = 1_000_000;
+    /** {@code kSecondScale}: an interval in seconds. */
+    public static final long kSecondScale = 1_000_000_000;
+
     private IOLib() {
     }
 
@@ -139,6 +148,23 @@ public final class IOLib {
     /** Spin for {@code nanoseconds} ({@code IOPause}). */
     public static void IOPause(long nanoseconds) {
         CallerKernel.servicesOf(KernelRuntime.callerClass()).scheduler().spin(nanoseconds);
+    }
+
+    /**
+     * Return the kernel's uptime as an absolute time ({@code clock_get_uptime}). In kextkit absolute
+     * time is in nanoseconds, as on Intel Macs, and follows the kernel's clock (virtual in tests).
+     */
+    public static long clock_get_uptime() {
+        return CallerKernel.servicesOf(KernelRuntime.callerClass()).scheduler().nanoTime();
+    }
+
+    /**
+     * Return the absolute time {@code interval * scaleFactor} nanoseconds from now
+     * ({@code clock_interval_to_deadline}): the deadline {@code IOLockSleepDeadline} and
+     * {@code commandSleep} take.
+     */
+    public static long clock_interval_to_deadline(long interval, long scaleFactor) {
+        return CallerKernel.servicesOf(KernelRuntime.callerClass()).scheduler().nanoTime() + interval * scaleFactor;
     }
 
     private static KernelHeap heapOf(Class<?> caller) {
