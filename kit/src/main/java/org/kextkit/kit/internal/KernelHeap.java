@@ -117,6 +117,14 @@ public interface KernelHeap {
     }
 
     /**
+     * Reserve {@code length} bytes of kernel virtual address space for a mapping (an
+     * {@code IOMemoryMap} of device memory); return its page-aligned start.
+     */
+    default long reserveVirtualRange(long length) {
+        return 0;
+    }
+
+    /**
      * Report a memory fault seen outside the heap itself (an access through an unmapped memory map)
      * to the same handler as the heap's own faults.
      */

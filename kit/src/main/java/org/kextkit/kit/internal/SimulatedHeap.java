@@ -33,6 +33,8 @@ public class SimulatedHeap implements KernelHeap {
     public static final long KERNEL_VIRTUAL_BASE = 0xffffff8000000000L;
     /** The first physical address handed out. */
     public static final long PHYSICAL_BASE = 0x10000000L;
+    /** The first kernel virtual address handed out for mappings of device memory. */
+    public static final long MAPPING_VIRTUAL_BASE = 0xffffff9000000000L;
     /** The page size, for physical segments. */
     public static final int PAGE_SIZE = 4096;
 
@@ -56,6 +58,7 @@ public class SimulatedHeap implements KernelHeap {
     private long nextVirtual = KERNEL_VIRTUAL_BASE;
     private long nextPhysical = PHYSICAL_BASE;
     private long zeroSizeAllocations;
+    private long nextMapping = MAPPING_VIRTUAL_BASE;
 
     /** Create a heap whose faults throw {@link IllegalStateException} (the standalone behaviour). */
     public SimulatedHeap() {
@@ -344,6 +347,13 @@ public class SimulatedHeap implements KernelHeap {
                             access, address, Math.max(0, index + length - block.size), region));
         }
         report(fault);
+    }
+
+    @Override
+    public synchronized long reserveVirtualRange(long length) {
+        long start = nextMapping;
+        nextMapping = alignUp(start + Math.max(length, 1), PAGE_SIZE) + PAGE_SIZE;
+        return start;
     }
 
     @Override
