@@ -11,6 +11,7 @@ import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -143,6 +144,7 @@ class IOWorkLoopTest {
         source.enable();
         nub.raise(kernel);
         await(handled);
+        verify(nub.service, timeout(10_000).times(2)).enableInterrupt(0); // re-enabled just after the action
         source.disable();
 
         InOrder order = inOrder(nub.service);
@@ -323,8 +325,10 @@ class IOWorkLoopTest {
             fired.countDown();
         });
         loop.addEventSource(timer);
+        loop.closeGate(); // the timeout cannot complete while the test holds the gate
         assertEquals(IOReturn.kIOReturnSuccess, timer.setTimeoutMS(1));
         assertTrue(timer.isArmed());
+        loop.openGate();
         await(fired);
         assertEquals("true/WORK_LOOP/false", seen.get());
         loop.removeEventSource(timer);
