@@ -1,6 +1,8 @@
 package org.kextkit.kit.iokit;
 
 import org.kextkit.kit.internal.BufferRegisters;
+import org.kextkit.kit.internal.CallSites;
+import org.kextkit.kit.internal.CallerKernel;
 import org.kextkit.kit.internal.KernelHeap;
 import org.kextkit.kit.internal.SimulatedHeap;
 import org.kextkit.kit.libkern.KernelBuffer;
@@ -37,6 +39,7 @@ public class IOMemoryDescriptor extends OSObject {
     protected long length;
     /** The direction given at creation. */
     protected final int direction;
+    private final KernelHeap memoryHeap;
     private int prepareCount;
     private boolean freedWhilePrepared;
 
@@ -50,6 +53,8 @@ public class IOMemoryDescriptor extends OSObject {
         this.buffer = buffer;
         this.length = length;
         this.direction = direction;
+        // the heap of the caller's kernel, which is where its memory lives, whatever thread frees it
+        this.memoryHeap = CallerKernel.servicesOf(CallSites.callerClass()).heap();
     }
 
     /**
@@ -202,7 +207,7 @@ public class IOMemoryDescriptor extends OSObject {
 
     /** Return the kernel heap the memory lives in. */
     protected final KernelHeap heap() {
-        return kernelServices().heap();
+        return memoryHeap;
     }
 
     /** Complete outstanding preparations, recording the leak ({@code IOMemoryDescriptor::free}). */

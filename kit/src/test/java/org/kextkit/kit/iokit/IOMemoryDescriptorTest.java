@@ -234,6 +234,20 @@ class IOMemoryDescriptorTest {
     }
 
     @Test
+    void aBufferIsFreedInItsOwnKernelWhicheverThreadReleasesIt() {
+        IOBufferMemoryDescriptor buffer = IOBufferMemoryDescriptor.withCapacity(64, kIODirectionIn);
+        long address = buffer.getBytesNoCopy().address();
+        scope.close(); // a thread bound to no kernel drops the last reference
+        try {
+            buffer.release();
+        } finally {
+            scope = kernel.enter();
+        }
+        assertNull(kernel.heap.allocationAt(address));
+        assertTrue(kernel.faults.isEmpty(), () -> kernel.faults.toString());
+    }
+
+    @Test
     void onlyTheKernelTaskHasBuffers() {
         assertNotNull(IOBufferMemoryDescriptor.inTaskWithOptions(null, kIODirectionIn, 16, 1));
         assertNull(IOBufferMemoryDescriptor.inTaskWithOptions(new Object(), kIODirectionIn, 16, 1));
