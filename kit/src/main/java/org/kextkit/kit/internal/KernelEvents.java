@@ -1,5 +1,6 @@
 package org.kextkit.kit.internal;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,9 @@ public final class KernelEvents {
     /** {@code THREAD_INTERRUPTED}: the wait was aborted. */
     public static final int THREAD_INTERRUPTED = 2;
 
-    private static final Map<KernelScheduler, KernelEvents> TABLES = new WeakHashMap<>();
+    // Both sides weak: a table's wait queue refers to its scheduler, and a table nobody sleeps on may
+    // go (a sleeper keeps its table alive through its registration).
+    private static final Map<KernelScheduler, WeakReference<KernelEvents>> TABLES = new WeakHashMap<>();
 
     private final WaitQueue queue;
     private final List<Sleeper> sleepers = new ArrayList<>();
@@ -32,7 +35,13 @@ public final class KernelEvents {
     /** Return the event table of the kernel that owns {@code scheduler}. */
     public static KernelEvents of(KernelScheduler scheduler) {
         synchronized (TABLES) {
-            return TABLES.computeIfAbsent(scheduler, KernelEvents::new);
+            WeakReference<KernelEvents> known = TABLES.get(scheduler);
+            KernelEvents table = known == null ? null : known.get();
+            if (table == null) {
+                table = new KernelEvents(scheduler);
+                TABLES.put(scheduler, new WeakReference<>(table));
+            }
+            return table;
         }
     }
 
