@@ -58,6 +58,14 @@ public class IODeviceMemory extends IOMemoryDescriptor {
         return new IODeviceMemory(of.physicalStart + offset, length, shifted);
     }
 
+    /**
+     * Return the registers behind this range, or {@code null} for a range made by a subclass; for
+     * families (kexts cannot name {@code DeviceRegisters}).
+     */
+    public final DeviceRegisters deviceRegisters() {
+        return registers;
+    }
+
     /** Return the physical address of the first byte ({@code getPhysicalAddress}). */
     public long getPhysicalAddress() {
         return physicalStart;

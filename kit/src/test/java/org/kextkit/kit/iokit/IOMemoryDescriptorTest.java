@@ -205,6 +205,7 @@ class IOMemoryDescriptorTest {
     void registerAccessesOnAMappedDeviceRangeReachTheDevice() {
         EchoRegisters device = new EchoRegisters();
         IODeviceMemory bar = IODeviceMemory.withRegisters(0xc0000000L, 0x100, device);
+        assertEquals(device, bar.deviceRegisters(), "the family finds its registers again");
         IOMemoryMap registers = bar.map();
         assertTrue(Long.compareUnsigned(registers.getVirtualAddress(), SimulatedHeap.MAPPING_VIRTUAL_BASE) >= 0);
         assertEquals(0xc0000000L, registers.getPhysicalAddress());
