@@ -24,7 +24,35 @@ public interface KernelHeap {
         /** {@code OSMalloc} (and its noblock/nowait forms) with {@code OSFree}. */
         OSMALLOC("OSMalloc", "OSFree"),
         /** The backing store of an {@code IOBufferMemoryDescriptor}, freed when the descriptor is. */
-        BUFFER_MEMORY_DESCRIPTOR("IOBufferMemoryDescriptor", "IOBufferMemoryDescriptor::free");
+        BUFFER_MEMORY_DESCRIPTOR("IOBufferMemoryDescriptor", "IOBufferMemoryDescriptor::free"),
+        /** The storage of an {@code IOLock}. */
+        IOLOCK("IOLockAlloc", "IOLockFree"),
+        /** The storage of an {@code IOSimpleLock}. */
+        IOSIMPLELOCK("IOSimpleLockAlloc", "IOSimpleLockFree"),
+        /** The storage of an {@code IORecursiveLock}. */
+        IORECURSIVELOCK("IORecursiveLockAlloc", "IORecursiveLockFree"),
+        /** The storage of an {@code IORWLock}. */
+        IORWLOCK("IORWLockAlloc", "IORWLockFree"),
+        /** The storage of a {@code lck_grp_attr_t}. */
+        LCK_GRP_ATTR("lck_grp_attr_alloc_init", "lck_grp_attr_free"),
+        /** The storage of a {@code lck_grp_t}. */
+        LCK_GRP("lck_grp_alloc_init", "lck_grp_free"),
+        /** The storage of a {@code lck_attr_t}. */
+        LCK_ATTR("lck_attr_alloc_init", "lck_attr_free"),
+        /** The storage of a {@code lck_mtx_t} made by {@code lck_mtx_alloc_init}. */
+        LCK_MTX("lck_mtx_alloc_init", "lck_mtx_free"),
+        /** The storage of a {@code lck_spin_t} made by {@code lck_spin_alloc_init}. */
+        LCK_SPIN("lck_spin_alloc_init", "lck_spin_free"),
+        /** The storage of a {@code lck_rw_t} made by {@code lck_rw_alloc_init}. */
+        LCK_RW("lck_rw_alloc_init", "lck_rw_free"),
+        /** The kernel's record of an embedded {@code lck_mtx_t} set up by {@code lck_mtx_init}. */
+        LCK_MTX_EMBEDDED("lck_mtx_init", "lck_mtx_destroy"),
+        /** The kernel's record of an embedded {@code lck_spin_t} set up by {@code lck_spin_init}. */
+        LCK_SPIN_EMBEDDED("lck_spin_init", "lck_spin_destroy"),
+        /** The kernel's record of an embedded {@code lck_rw_t} set up by {@code lck_rw_init}. */
+        LCK_RW_EMBEDDED("lck_rw_init", "lck_rw_destroy"),
+        /** The storage of an {@code OSMallocTag}. */
+        OSMALLOC_TAG("OSMalloc_Tagalloc", "OSMalloc_Tagfree");
 
         private final String allocFunction;
         private final String freeFunction;
@@ -45,6 +73,16 @@ public interface KernelHeap {
         }
     }
 
+    /** How an allocation is backed by physical memory. */
+    enum Wiring {
+        /** Wired but not physically contiguous: each page has its own physical page. */
+        WIRED,
+        /** Wired and physically contiguous ({@code IOMallocContiguous}, contiguous buffer descriptors). */
+        CONTIGUOUS,
+        /** Pageable: no physical address until a memory descriptor's {@code prepare} wires it. */
+        PAGEABLE
+    }
+
     /**
      * Allocate {@code size} bytes.
      *
@@ -56,6 +94,43 @@ public interface KernelHeap {
      * @return the buffer, or {@code null} when the allocation fails
      */
     KernelBuffer allocate(Allocator allocator, long size, long alignment, Object tag, Class<?> caller);
+
+    /**
+     * Allocate {@code size} bytes backed as {@code wiring} says; the five-argument form derives the
+     * wiring from the allocator ({@code IOMallocContiguous} contiguous, {@code IOMallocPageable}
+     * pageable, everything else wired).
+     */
+    default KernelBuffer allocate(Allocator allocator, long size, long alignment, Object tag, Class<?> caller,
+                                  Wiring wiring) {
+        return allocate(allocator, size, alignment, tag, caller);
+    }
+
+    /**
+     * Wire a buffer's memory for DMA (a memory descriptor's {@code prepare}); wired memory stays
+     * wired. Calls nest: each must be paired with {@link #unwire}.
+     */
+    default void wire(KernelBuffer buffer) {
+    }
+
+    /** Undo one {@link #wire}; pageable memory loses its physical pages when the last wiring goes. */
+    default void unwire(KernelBuffer buffer) {
+    }
+
+    /**
+     * Reserve {@code length} bytes of kernel virtual address space for a mapping (an
+     * {@code IOMemoryMap} of device memory); return its page-aligned start.
+     */
+    default long reserveVirtualRange(long length) {
+        return 0;
+    }
+
+    /**
+     * Report a memory fault seen outside the heap itself (an access through an unmapped memory map)
+     * to the same handler as the heap's own faults.
+     */
+    default void fault(MemoryFault fault) {
+        throw new IllegalStateException(fault.report());
+    }
 
     /**
      * Free a buffer with the given function, size and tag; the heap checks that they match the

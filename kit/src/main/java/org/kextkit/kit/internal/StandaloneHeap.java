@@ -1,8 +1,8 @@
 package org.kextkit.kit.internal;
 
-/** Placeholder until the standalone implementation lands; replaced, not extended. */
+/** Hold the heap shared by all code running with no kernel; its faults throw. */
 final class StandaloneHeap {
-    static final KernelHeap INSTANCE = null;
+    static final SimulatedHeap INSTANCE = new SimulatedHeap(MemoryFaultHandler.THROW);
 
     private StandaloneHeap() {
     }

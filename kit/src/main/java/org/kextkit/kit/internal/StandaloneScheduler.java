@@ -1,8 +1,8 @@
 package org.kextkit.kit.internal;
 
-/** Placeholder until the standalone implementation lands; replaced, not extended. */
+/** Hold the real-time scheduler shared by all code running with no kernel. */
 final class StandaloneScheduler {
-    static final KernelScheduler INSTANCE = null;
+    static final RealTimeScheduler INSTANCE = new RealTimeScheduler("standalone");
 
     private StandaloneScheduler() {
     }
