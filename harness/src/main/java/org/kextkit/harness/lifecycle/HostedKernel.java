@@ -66,6 +66,7 @@ import org.kextkit.kit.internal.KernelHeap;
 import org.kextkit.kit.internal.KernelRuntime;
 import org.kextkit.kit.internal.KernelScheduler;
 import org.kextkit.kit.internal.KernelServices;
+import org.kextkit.kit.internal.SimulatedHeap;
 import org.kextkit.kit.iokit.IORegistryEntry;
 import org.kextkit.kit.iokit.IOService;
 import org.kextkit.kit.libkern.KernReturn;
@@ -119,6 +120,10 @@ public final class HostedKernel implements AutoCloseable {
     private final long bootRealNanos = System.nanoTime();
     private final HostedScheduler scheduler;
     private final KernelLock stateLock;
+    // Simulated kernel memory; a fault (overrun, double free, use after free, ...) panics this kernel.
+    private final SimulatedHeap heap = new SimulatedHeap(fault -> {
+        throw new KernelWideServices().panic(fault.report());
+    });
     // What a panic report needs, kept readable from any thread without the kernel lock.
     private volatile List<LoadedKext> loadedSnapshot = List.of();
     private volatile String lastStarted;
@@ -1046,6 +1051,11 @@ public final class HostedKernel implements AutoCloseable {
         }
 
         @Override
+        public KernelHeap heap() {
+            return heap;
+        }
+
+        @Override
         public <T> T hardware(Class<T> type) {
             return iokit.hardware(type);
         }
@@ -1083,6 +1093,11 @@ public final class HostedKernel implements AutoCloseable {
     }
 
     // ---- I/O Kit ------------------------------------------------------------------------------------
+
+    /** Return this kernel's simulated memory (allocations, physical pages for DMA, live allocations for leak reports). */
+    public SimulatedHeap heap() {
+        return heap;
+    }
 
     /** Return this kernel's I/O Kit: registry, matching, termination, power, family hardware. */
     public IOKitKernel iokit() {
@@ -1202,7 +1217,7 @@ public final class HostedKernel implements AutoCloseable {
 
             @Override
             public KernelHeap heap() {
-                return new KextServices("kernel").heap();
+                return heap;
             }
 
             @Override

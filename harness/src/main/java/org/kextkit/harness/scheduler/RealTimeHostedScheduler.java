@@ -11,6 +11,7 @@ import org.kextkit.kit.internal.ExecutionContext;
 import org.kextkit.kit.internal.KernelPanic;
 import org.kextkit.kit.internal.KernelRuntime;
 import org.kextkit.kit.internal.KernelScheduler;
+import org.kextkit.kit.internal.RealTimeScheduler;
 import org.kextkit.kit.internal.WaitQueue;
 
 /**
@@ -152,6 +153,10 @@ public final class RealTimeHostedScheduler implements HostedScheduler {
     @Override
     public void shutdown() {
         terminated = true;
+        if (delegate instanceof RealTimeScheduler threads) {
+            // The kit scheduler owns the timer, interrupt and work-loop threads: stop them too.
+            threads.shutdown();
+        }
     }
 
     private void refuseIfDead(String what) {

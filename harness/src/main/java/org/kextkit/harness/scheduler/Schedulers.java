@@ -1,21 +1,24 @@
 package org.kextkit.harness.scheduler;
 
+import org.kextkit.kit.internal.RealTimeScheduler;
+
 /** Create the scheduler a hosted kernel runs on, in the time mode its settings ask for. */
 public final class Schedulers {
     private Schedulers() {
     }
 
     /**
-     * Return a scheduler for {@code mode}. Real time is the kit's real-time scheduler wrapped in a
-     * {@link RealTimeHostedScheduler} ({@code new RealTimeHostedScheduler(<the kit's scheduler>, setup)}).
-     *
-     * @throws UnsupportedOperationException for {@link TimeMode#REAL} while the real-time scheduler
-     *         is not part of this build; callers that can run in virtual time instead fall back to it
+     * Return a scheduler for {@code mode}. Real time is the kit's real-time scheduler, bound to the
+     * kernel's services, wrapped in a {@link RealTimeHostedScheduler}.
      */
     public static HostedScheduler create(TimeMode mode, SchedulerSetup setup) {
         return switch (mode) {
             case VIRTUAL -> new VirtualTimeScheduler(setup);
-            case REAL -> throw new UnsupportedOperationException("real-time mode: kit.internal.RealTimeScheduler");
+            case REAL -> {
+                RealTimeScheduler threads = new RealTimeScheduler(setup.kernelName());
+                threads.bind(setup.services());
+                yield new RealTimeHostedScheduler(threads, setup);
+            }
         };
     }
 }

@@ -3,7 +3,6 @@ package org.kextkit.family.pci;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.kextkit.family.pci.internal.DeviceMemoryFactory;
 import org.kextkit.family.pci.internal.PciDeviceTree;
 import org.kextkit.family.pci.internal.PciIds;
 import org.kextkit.family.pci.internal.PciMatcher;
@@ -208,7 +207,7 @@ public class IOPCIDevice extends IOService implements ExplainsFamilyMatch {
         for (int i = 0; i < 6; i++) {
             PciBar bar = function.bar(i);
             if (bar != null) {
-                ranges.add(DeviceMemoryFactory.create(function.barAddress(i), bar.size(), function.barRegisters(i)));
+                ranges.add(IODeviceMemory.withRegisters(function.barAddress(i), bar.size(), function.barRegisters(i)));
                 if (!bar.isMemory() && io < 0) {
                     io = i;
                 }

@@ -15,7 +15,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.kextkit.family.pci.internal.DeviceMemoryFactory;
 import org.kextkit.hardware.pci.PciFunction;
 import org.kextkit.hardware.pci.models.EchoDmaDevice;
 import org.kextkit.hardware.pci.models.NicDevice;
@@ -91,7 +90,7 @@ class IOPCIDeviceTest {
 
     @Test
     void commandHelpersReturnThePreviousStateAndGateTheRegisters() {
-        DeviceRegisters regs = DeviceMemoryFactory.registers(nic.getDeviceMemoryWithRegister(kIOPCIConfigBaseAddress0));
+        DeviceRegisters regs = nic.getDeviceMemoryWithRegister(kIOPCIConfigBaseAddress0).deviceRegisters();
         assertEquals(0xFFFF_FFFF, regs.read32(NicDevice.MAC_LO));
         assertFalse(nic.setMemoryEnable(true));
         assertTrue(nic.setMemoryEnable(true));
@@ -116,8 +115,8 @@ class IOPCIDeviceTest {
     void offersEachBarAsDeviceMemoryByRegister() {
         IODeviceMemory bar0 = nic.getDeviceMemoryWithRegister(kIOPCIConfigBaseAddress0);
         assertNotNull(bar0);
-        assertEquals(nicFunction.barAddress(0), DeviceMemoryFactory.physicalAddress(bar0));
-        assertEquals(4096, DeviceMemoryFactory.length(bar0));
+        assertEquals(nicFunction.barAddress(0), bar0.getPhysicalAddress());
+        assertEquals(4096, bar0.getLength());
         assertEquals(1, nic.getDeviceMemoryCount());
         assertNull(nic.getDeviceMemoryWithRegister(kIOPCIConfigBaseAddress1));
         assertNull(nic.getDeviceMemoryWithRegister(0x11));
@@ -140,7 +139,7 @@ class IOPCIDeviceTest {
         nic.setMemoryEnable(true);
         assertEquals(IOReturn.kIOReturnSuccess, nic.registerInterrupt(0, "target", (target, refCon, device, source) ->
                 calls.add(target + " " + refCon + " " + source + " " + kernel.scheduler().currentContext()), "ref"));
-        DeviceRegisters regs = DeviceMemoryFactory.registers(nic.getDeviceMemoryWithRegister(kIOPCIConfigBaseAddress0));
+        DeviceRegisters regs = nic.getDeviceMemoryWithRegister(kIOPCIConfigBaseAddress0).deviceRegisters();
         regs.write32(NicDevice.INT_MASK, NicDevice.INT_LINK);
         NicDevice model = (NicDevice) nicFunction.model();
         model.setLinkUp(false);
@@ -171,7 +170,7 @@ class IOPCIDeviceTest {
         assertEquals(2, nicFunction.msiAllocatedVectors());
         assertEquals(0xFEE00000, nic.configRead32(0x54));
 
-        DeviceRegisters regs = DeviceMemoryFactory.registers(nic.getDeviceMemoryWithRegister(kIOPCIConfigBaseAddress0));
+        DeviceRegisters regs = nic.getDeviceMemoryWithRegister(kIOPCIConfigBaseAddress0).deviceRegisters();
         regs.write32(NicDevice.INT_MASK, NicDevice.INT_LINK | NicDevice.INT_TX);
         ((NicDevice) nicFunction.model()).setLinkUp(false);
         kernel.scheduler().deliverInterrupts();
@@ -212,7 +211,7 @@ class IOPCIDeviceTest {
         nic.setMemoryEnable(true);
         nic.setBusMasterEnable(true);
         long bar = nicFunction.barAddress(0);
-        DeviceRegisters regs = DeviceMemoryFactory.registers(nic.getDeviceMemoryWithRegister(kIOPCIConfigBaseAddress0));
+        DeviceRegisters regs = nic.getDeviceMemoryWithRegister(kIOPCIConfigBaseAddress0).deviceRegisters();
         regs.write32(NicDevice.TX_SIZE, 4);
 
         assertEquals(kIOPMAckImplied, nic.setPowerState(kIOPCIDeviceOffState, nic));

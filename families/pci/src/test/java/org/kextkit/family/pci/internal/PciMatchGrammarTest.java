@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.kextkit.harness.iokit.matching.ChecksFamilyKeys;
 
 /** Apple's PCI match grammar (§4.3): items, masks, lists, and where parsing stops. */
 class PciMatchGrammarTest {
