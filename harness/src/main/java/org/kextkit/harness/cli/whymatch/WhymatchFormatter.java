@@ -3,10 +3,11 @@ package org.kextkit.harness.cli.whymatch;
 import java.util.List;
 import org.kextkit.harness.iokit.MatchOutcome;
 import org.kextkit.harness.iokit.matching.MatchExplanation;
+import org.kextkit.harness.iokit.matching.MatchExplanationFormatter;
 
 /**
- * Print a match explanation plainly, record field by record field, followed by the nub's last
- * matching. The catalogue's own explanation formatter will replace the first part.
+ * Print what {@code whymatch} answers: the catalogue's explanation of the asked personalities (see
+ * {@link MatchExplanationFormatter}), then what the nub's last matching did with each candidate.
  */
 final class WhymatchFormatter {
     private WhymatchFormatter() {
@@ -15,27 +16,15 @@ final class WhymatchFormatter {
     static String format(MatchExplainer.Answer answer, List<MatchExplanation.Entry> entries, String personality) {
         StringBuilder out = new StringBuilder();
         MatchExplanation explanation = answer.report().explanation();
-        out.append("Nub: ").append(explanation.nubDescription()).append('\n');
         out.append("Kext: ").append(answer.bundleIdentifier()).append('\n');
         if (entries.isEmpty()) {
+            out.append("Nub: ").append(explanation.nubDescription()).append('\n');
             out.append('\n').append(personality != null ? "Personality \"" + personality + "\"" : "No personality of "
                     + answer.bundleIdentifier()).append(" is in the catalogue for this nub");
             out.append(answer.personalities().isEmpty() ? " (the kernel has none of the kext's personalities;"
                     + " load the kext or name its .kext path).\n" : ".\n");
-        }
-        for (MatchExplanation.Entry entry : entries) {
-            out.append('\n').append("Personality \"").append(entry.personalityName()).append("\": ")
-                    .append(entry.matched() ? "matched" : "did not match").append('\n');
-            out.append("  score ").append(entry.initialScore());
-            if (entry.finalScore() != entry.initialScore()) {
-                out.append(" -> ").append(entry.finalScore());
-            }
-            out.append(", category ").append(entry.category()).append('\n');
-            for (MatchExplanation.KeyVerdict key : entry.keys()) {
-                out.append("  ").append(key.passed() ? "pass " : "FAIL ").append(key.key()).append(": ")
-                        .append(key.detail()).append('\n');
-            }
-            out.append("  => ").append(entry.outcome()).append('\n');
+        } else {
+            out.append(new MatchExplanationFormatter().format(new MatchExplanation(explanation.nubDescription(), entries)));
         }
         List<MatchOutcome> outcomes = answer.report().lastMatching();
         out.append('\n');

@@ -65,12 +65,11 @@ class WhymatchCommandTest {
 
         assertEquals(0, result.status(), result.err());
         String out = result.out();
-        assertTrue(out.startsWith("Nub: device@0 (TestBusNub : IOService) at IOService:/SimMachine/TestBusController/device@0, id 0x"),
-                out);
-        assertTrue(out.contains("\nKext: com.example.FooDriver\n"), out);
-        assertTrue(out.contains("Personality \"Foo\": matched\n  score 1000, category IODefaultMatchCategory\n"
-                + "  pass IOProviderClass: TestBusNub: the nub is a TestBusNub (TestBusNub : IOService)\n"), out);
-        assertTrue(out.contains("  => matched, score 1000, rank 1 of 1 in category IODefaultMatchCategory (starts first)\n"), out);
+        assertTrue(out.startsWith("Kext: com.example.FooDriver\nMatching for device@0 (TestBusNub : IOService) at "
+                + "IOService:/SimMachine/TestBusController/device@0, id 0x"), out);
+        assertTrue(out.contains("\ncom.example.FooDriver \"Foo\"\n"
+                + "  matched, score 1000, rank 1 of 1 in category IODefaultMatchCategory (starts first)\n"
+                + "    pass  IOProviderClass  TestBusNub: the nub is a TestBusNub (TestBusNub : IOService)\n"), out);
         assertTrue(out.contains("Last matching of the nub:\n* com.example.FooDriver \"Foo\" com_example_foo_FooDriver"
                 + " (IODefaultMatchCategory, score 1000): started - com_example_foo_FooDriver started on device@0 <class TestBusNub>\n"),
                 out);
