@@ -7,8 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.kextkit.harness.family.MachineDescription;
-import org.kextkit.harness.iokit.internal.CallerThreadScheduler;
-import org.kextkit.harness.iokit.internal.ProviderClassCatalogue;
 import org.kextkit.kit.internal.IOKitHost;
 import org.kextkit.kit.internal.KernelRuntime;
 import org.kextkit.kit.internal.KernelScheduler;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.kextkit.harness.iokit.matching.ChecksFamilyKeys;
 import org.kextkit.harness.iokit.matching.MatchExplanation.KeyVerdict;
+import org.kextkit.harness.iokit.matching.internal.OSValues;
 
 /**
  * Match a personality's PCI keys against a device's saved configuration registers, as Apple's
@@ -92,7 +93,7 @@ public final class PciMatcher {
             }
             if (!(value instanceof String)) {
                 if (explain) {
-                    verdicts.add(new KeyVerdict(key.key(), false, "the value is " + describeType(value)
+                    verdicts.add(new KeyVerdict(key.key(), false, "the value is " + OSValues.typeName(value)
                             + ", but the family reads only a string such as \"0x10de8086&0xffffffff\""));
                 }
                 return new Result(false, score, verdicts);
@@ -156,24 +157,6 @@ public final class PciMatcher {
         return String.format("subsystem 0x%08x", ids.subsystem());
     }
 
-    private static String describeType(Object value) {
-        if (value instanceof Number) {
-            return "a number";
-        }
-        if (value instanceof List) {
-            return "an array";
-        }
-        if (value instanceof Map) {
-            return "a dictionary";
-        }
-        if (value instanceof Boolean) {
-            return "a boolean";
-        }
-        if (value instanceof byte[]) {
-            return "data";
-        }
-        return "a " + value.getClass().getSimpleName();
-    }
 
     /**
      * Return the warnings a personality's PCI keys deserve, each naming the key: values that are not
@@ -188,7 +171,7 @@ public final class PciMatcher {
             }
             if (!(value instanceof String)) {
                 warnings.add(new ChecksFamilyKeys.Problem(key.key(), "expected a string of hexadecimal items, found "
-                        + describeType(value) + "; the PCI family cannot read it and the personality never matches"));
+                        + OSValues.typeName(value) + "; the PCI family cannot read it and the personality never matches"));
                 continue;
             }
             for (String problem : parsed(key, (String) value).problems()) {

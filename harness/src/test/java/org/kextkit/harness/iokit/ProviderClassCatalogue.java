@@ -1,4 +1,4 @@
-package org.kextkit.harness.iokit.internal;
+package org.kextkit.harness.iokit;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +21,7 @@ import org.kextkit.kit.libkern.SInt32;
  * full passive-key matching of {@code IOCatalogue}; a kernel uses it only where no {@code IOCatalogue}
  * is constructed.
  */
-public final class ProviderClassCatalogue implements DriverCatalogue {
+final class ProviderClassCatalogue implements DriverCatalogue {
     private record Personality(String bundleIdentifier, String name, Map<String, Object> table) {
     }
 

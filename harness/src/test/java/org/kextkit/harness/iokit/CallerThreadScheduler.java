@@ -1,4 +1,4 @@
-package org.kextkit.harness.iokit.internal;
+package org.kextkit.harness.iokit;
 
 import java.util.PriorityQueue;
 import java.util.function.BooleanSupplier;
@@ -19,7 +19,7 @@ import org.kextkit.kit.internal.WaitQueue;
  * forever, returns false at once), which is enough for the registry, whose waits are all expressed
  * as callbacks.
  */
-public final class CallerThreadScheduler implements KernelScheduler {
+final class CallerThreadScheduler implements KernelScheduler {
     private record Pending(long deadline, long sequence, String name, ExecutionContext context, Runnable body,
             PendingCallout handle) implements Comparable<Pending> {
         @Override
