@@ -57,6 +57,9 @@ public class IOPCIBridge extends IOService implements PciBusListener {
         for (PciFunction function : hardware.functions()) {
             publish(function);
         }
+        // A driver that provides services registers itself, so that it shows as registered and
+        // clients that match on the bridge (IOProviderClass IOPCIBridge) find it.
+        registerService();
         return true;
     }
 
