@@ -31,7 +31,9 @@ class IOPCIBridgeTest {
             assertEquals(2, nubs.size());
             assertEquals("IOService:/pci@0/pci1234,ed1@1", nubs.get(0).getPath(IOService.gIOServicePlane));
             assertEquals("IOService:/pci@0/ethernet@2", nubs.get(1).getPath(IOService.gIOServicePlane));
-            assertEquals(nubs, kernel.host().registered);
+            List<Object> registered = new java.util.ArrayList<>(nubs);
+            registered.add(bridge);
+            assertEquals(registered, kernel.host().registered, "each nub, then the bridge itself, is registered");
             assertEquals(nubs, kernel.host().powerManaged, "each nub is its own power driver");
         }
     }
@@ -47,11 +49,12 @@ class IOPCIBridgeTest {
             assertTrue(bridge.start(platform));
         }
         assertTrue(bridge.publishedDevices().isEmpty());
+        assertEquals(List.of(bridge), kernel.host().registered, "the bridge registers itself");
 
         // The test thread is bound to no kernel here, as a hot-plug from a test would be.
         kernel.bus().hotPlug(5, new NicDevice());
-        assertEquals(1, kernel.host().registered.size());
-        IOPCIDevice nub = (IOPCIDevice) kernel.host().registered.get(0);
+        assertEquals(2, kernel.host().registered.size());
+        IOPCIDevice nub = (IOPCIDevice) kernel.host().registered.get(1);
         assertSame(bridge, nub.getProvider());
 
         kernel.bus().surpriseRemove(5);
