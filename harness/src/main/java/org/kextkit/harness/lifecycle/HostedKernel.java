@@ -200,6 +200,10 @@ public final class HostedKernel implements AutoCloseable {
         try (Guard guard = kernel.guard()) {
             kernel.loadKernelComponents();
             kernel.startIOKit();
+        } catch (RuntimeException e) {
+            // Nobody gets this kernel: stop its scheduler so that its threads do not outlive the failed boot.
+            kernel.scheduler.shutdown();
+            throw e;
         }
         return kernel;
     }
