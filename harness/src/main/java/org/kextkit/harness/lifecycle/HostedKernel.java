@@ -31,6 +31,7 @@ import org.kextkit.harness.family.BuiltInKext;
 import org.kextkit.harness.family.FamilyProvider;
 import org.kextkit.harness.family.HardwareContext;
 import org.kextkit.harness.family.MachineDescriptionException;
+import org.kextkit.harness.version.VersionGrammar;
 import org.kextkit.harness.family.MatchIndexer;
 import org.kextkit.harness.iokit.DriverKexts;
 import org.kextkit.harness.iokit.IOKitKernel;
@@ -1245,11 +1246,23 @@ public final class HostedKernel implements AutoCloseable {
 
     /** Make the in-memory bundle of a built-in family kext, at its conventional place in the system folder. */
     private KextBundle builtInBundle(BuiltInKext builtIn, long order) {
+        return familyBundle(builtIn, settings.arch(), settings.grammar(), order);
+    }
+
+    /**
+     * Make the in-memory bundle of a built-in family kext as a kernel of {@code arch} and
+     * {@code grammar} sees it, at its conventional place in the system folder
+     * ({@code /System/Library/Extensions/IOPCIFamily.kext}); tools that resolve kexts outside a
+     * kernel (kextutil) use it so that drivers can declare the family.
+     *
+     * @param order the bundle's place in discovery order (built-ins come before anything read from disk)
+     */
+    public static KextBundle familyBundle(BuiltInKext builtIn, String arch, VersionGrammar grammar, long order) {
         NSDictionary info = (NSDictionary) NSObject.fromJavaObject(builtIn.infoPlist());
         String id = builtIn.bundleIdentifier();
         String name = id == null ? "Family" : id.substring(id.lastIndexOf('.') + 1);
         Path path = Path.of("/System/Library/Extensions", name + ".kext");
-        return new KextBundle(path, path.resolve("Contents/Info.plist"), info, settings.arch(), settings.grammar(), null, order);
+        return new KextBundle(path, path.resolve("Contents/Info.plist"), info, arch, grammar, null, order);
     }
 
     /** Record a built-in family kext as loaded and started: it has no jar, its classes come with kextkit. */

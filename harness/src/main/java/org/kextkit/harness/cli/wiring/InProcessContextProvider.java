@@ -29,7 +29,15 @@ import org.kextkit.harness.scheduler.TimeMode;
 public final class InProcessContextProvider implements CliContextProvider {
     @Override
     public CliContext context() {
-        KextkitConfig config = new ConfigLoader().load();
+        return context(new ConfigLoader().load());
+    }
+
+    /**
+     * Return the context of a command line run in this process with {@code config}: its kernel boots
+     * on first use, on the configured machine. Tests use this to run {@code kextutil}, {@code ioreg}
+     * or {@code whymatch --own-kernel} as {@code bin/kextkit} would, without the real user's files.
+     */
+    public static CliContext context(KextkitConfig config) {
         OwnKernelPort kernel = new OwnKernelPort(config);
         return KextkitServices.context(config, kernel, new HostedKernelRegistryPort(() -> kernel.port().kernel()), true);
     }
