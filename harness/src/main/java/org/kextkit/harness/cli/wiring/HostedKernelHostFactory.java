@@ -50,11 +50,12 @@ public final class HostedKernelHostFactory implements KernelHostFactory {
             public List<String> statusLines() {
                 long kexts = kernel.loadedKexts().stream().filter(k -> !k.isKernelComponent()).count();
                 List<String> lines = new ArrayList<>();
-                lines.add("loaded kexts: " + kexts + " (plus " + (kernel.loadedKexts().size() - kexts) + " kernel components)");
-                lines.add("known kexts: " + kernel.repository().size());
+                lines.add(statusLine("loaded kexts", kexts + " (plus " + (kernel.loadedKexts().size() - kexts)
+                        + " kernel components)"));
+                lines.add(statusLine("known kexts", Integer.toString(kernel.repository().size())));
                 lines.add(describe(machine));
                 if (!problems.isEmpty()) {
-                    lines.add("unreadable kexts in extension folders: " + problems.size() + " (see the kernel log)");
+                    lines.add(statusLine("unreadable kexts", problems.size() + " in extension folders (see the kernel log)"));
                 }
                 return lines;
             }
@@ -74,7 +75,12 @@ public final class HostedKernelHostFactory implements KernelHostFactory {
     /** Describe the machine for {@code status}: {@code machine: NAME (model M, N devices) from SOURCE}. */
     static String describe(MachineDescription machine) {
         int devices = machine.devices().size();
-        return "machine:        " + machine.name() + " (model " + machine.model() + ", " + devices
-                + (devices == 1 ? " device" : " devices") + ") from " + machine.source();
+        return statusLine("machine", machine.name() + " (model " + machine.model() + ", " + devices
+                + (devices == 1 ? " device" : " devices") + ") from " + machine.source());
+    }
+
+    /** Format one {@code status} line with its value in the column the daemon's own lines use. */
+    private static String statusLine(String label, String value) {
+        return String.format("%-16s%s", label + ":", value);
     }
 }

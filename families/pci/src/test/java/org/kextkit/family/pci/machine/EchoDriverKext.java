@@ -24,11 +24,21 @@ final class EchoDriverKext {
 
     /** Write the bundle into {@code dir} and return its path. */
     static Path write(Path dir) {
-        Path kext = dir.resolve("EchoDriver.kext");
+        return write(dir, "EchoDriver.kext", true);
+    }
+
+    /**
+     * Write the bundle as {@code name} into {@code dir}; without {@code declareFamily} its
+     * {@code OSBundleLibraries} leave out {@code com.apple.iokit.IOPCIFamily}, whose classes it uses.
+     */
+    static Path write(Path dir, String name, boolean declareFamily) {
+        Path kext = dir.resolve(name);
         Path contents = kext.resolve("Contents");
         try {
             Files.createDirectories(contents.resolve("MacOS"));
-            Files.writeString(contents.resolve("Info.plist"), INFO_PLIST, StandardCharsets.UTF_8);
+            String plist = declareFamily ? INFO_PLIST
+                    : INFO_PLIST.replace("<key>com.apple.iokit.IOPCIFamily</key><string>2.9</string>", "");
+            Files.writeString(contents.resolve("Info.plist"), plist, StandardCharsets.UTF_8);
             String entry = EchoDriver.class.getName().replace('.', '/') + ".class";
             try (OutputStream file = Files.newOutputStream(contents.resolve("MacOS/EchoDriver"));
                     JarOutputStream jar = new JarOutputStream(file);

@@ -95,6 +95,25 @@ class InProcessMachineTest {
     }
 
     @Test
+    void kextutilTrialLinksADriverAgainstTheFamilyItDeclares() {
+        Path declares = EchoDriverKext.write(dir);
+        Path forgets = EchoDriverKext.write(dir, "Forgetful.kext", false);
+        CliContext context = context();
+
+        Result linked = run(context, "kextutil", "-n", "-v", declares.toString());
+        Result unlinked = run(context, "kextutil", "-n", forgets.toString());
+
+        assertEquals(0, linked.status(), linked.err());
+        assertTrue(linked.err().contains(declares + " appears to be loadable (including linkage for on-disk "
+                + "libraries).\n"), linked.err());
+        assertEquals(4, unlinked.status(), unlinked.err());
+        assertTrue(unlinked.err().contains("org.kextkit.family.pci.IOPCIDevice (referenced by "
+                + "com.example.echodriver.EchoDriver) is exported by the family com.apple.iokit.IOPCIFamily, which "
+                + "com.example.EchoDriver does not declare; add com.apple.iokit.IOPCIFamily (2.9) to OSBundleLibraries.\n"),
+                unlinked.err());
+    }
+
+    @Test
     void whymatchWithItsOwnKernelExplainsBothNubsOfTheDefaultMachine() {
         Path kext = EchoDriverKext.write(dir);
         CliContext context = context();
