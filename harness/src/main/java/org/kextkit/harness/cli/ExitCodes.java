@@ -21,6 +21,11 @@ public final class ExitCodes {
     public static final int EX_OSERR = 71;
     /** The kernel refused the request for lack of privilege. */
     public static final int EX_NOPERM = 77;
+    /**
+     * kextkit's configuration cannot be used (for example the machine description a kernel boots on
+     * is wrong); the message names the file, the key and what was expected.
+     */
+    public static final int EX_CONFIG = 78;
 
     private ExitCodes() {
     }

@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
             "66:a path named on the command line does not exist",
             "69:no kext reader (or, when loading, no kernel) is connected",
             "70:no kexts were found at all",
-            "71:the kernel could not be reached"})
+            "71:the kernel could not be reached",
+            "78:the configuration is invalid, such as the machine description the kernel boots on"})
 final class KextutilCommand implements Callable<Integer> {
     static final int EXIT_NOT_FOUND = 1;
     static final int EXIT_KEXT_BAD = 4;

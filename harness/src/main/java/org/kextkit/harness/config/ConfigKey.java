@@ -33,7 +33,12 @@ public enum ConfigKey {
     /** The seed that orders simultaneous events in virtual time, so a run can be repeated. */
     SEED("kextkit.seed"),
     /** How many seconds kext code may keep the processor without blocking before it is reported as hung. */
-    WATCHDOG("kextkit.watchdog");
+    WATCHDOG("kextkit.watchdog"),
+    /**
+     * The machine description (a plist listing the simulated machine's devices) that kernels boot on;
+     * empty for the built-in default machine.
+     */
+    MACHINE("kextkit.machine");
 
     /** The prefix every key carries; {@code --set} accepts keys with or without it. */
     public static final String PREFIX = "kextkit.";

@@ -154,8 +154,9 @@ public final class ConfigLoader {
         TimeMode timeMode = parseTimeMode(values);
         long seed = parseSeed(values);
         Duration watchdog = parseWatchdog(values);
+        Path machine = parseMachine(values);
         return new KextkitConfig(kernelVersion, arch, grammar, extensions, socket, bootArgs, javaOptions, timeout,
-                timeMode, seed, watchdog, values.origins);
+                timeMode, seed, watchdog, machine, values.origins);
     }
 
     private static Lookup lookupIn(Properties props) {
@@ -419,6 +420,12 @@ public final class ConfigLoader {
                     + ", such as 10 or 0.5", quote(v));
         }
         return Duration.ofNanos(seconds.movePointRight(9).longValueExact());
+    }
+
+    /** Return the machine description's path, or {@code null} for the built-in machine; the file is read at boot. */
+    private Path parseMachine(Values values) {
+        String v = values.get(ConfigKey.MACHINE);
+        return v.isEmpty() ? null : values.path(ConfigKey.MACHINE, v, home());
     }
 
     private Path home() {

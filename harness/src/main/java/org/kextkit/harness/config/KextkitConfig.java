@@ -33,11 +33,12 @@ public final class KextkitConfig {
     private final TimeMode timeMode;
     private final long seed;
     private final Duration watchdog;
+    private final Path machine;
     private final Map<ConfigKey, ConfigOrigin> origins;
 
     KextkitConfig(KextVersion kernelVersion, Arch arch, VersionGrammar versionGrammar, List<Path> extensions,
             Path socket, BootArgs bootArgs, List<String> daemonJavaOptions, Duration daemonBootTimeout,
-            TimeMode timeMode, long seed, Duration watchdog, Map<ConfigKey, ConfigOrigin> origins) {
+            TimeMode timeMode, long seed, Duration watchdog, Path machine, Map<ConfigKey, ConfigOrigin> origins) {
         this.kernelVersion = kernelVersion;
         this.arch = arch;
         this.versionGrammar = versionGrammar;
@@ -49,6 +50,7 @@ public final class KextkitConfig {
         this.timeMode = timeMode;
         this.seed = seed;
         this.watchdog = watchdog;
+        this.machine = machine;
         this.origins = Collections.unmodifiableMap(new EnumMap<>(origins));
     }
 
@@ -110,6 +112,14 @@ public final class KextkitConfig {
         return watchdog;
     }
 
+    /**
+     * Return the absolute path of the machine description file kernels boot on ({@code kextkit.machine}),
+     * or empty for the built-in default machine. The file is read when a kernel boots, not here.
+     */
+    public Optional<Path> machine() {
+        return Optional.ofNullable(machine);
+    }
+
     /** Return the layer that supplied {@code key}. */
     public ConfigOrigin origin(ConfigKey key) {
         return origins.get(key);
@@ -129,6 +139,7 @@ public final class KextkitConfig {
             case TIME -> timeMode == null ? "" : timeMode.configName();
             case SEED -> Long.toString(seed);
             case WATCHDOG -> new java.math.BigDecimal(watchdog.toNanos()).movePointLeft(9).stripTrailingZeros().toPlainString();
+            case MACHINE -> machine == null ? "" : machine.toString();
         };
     }
 

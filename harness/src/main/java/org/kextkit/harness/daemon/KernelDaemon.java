@@ -80,6 +80,11 @@ public final class KernelDaemon {
             KernelHostFactory factory = factory(factoryName);
             log.println("booting the hosted kernel with " + factory.getClass().getName());
             host = factory.boot(config);
+        } catch (ConfigException e) {
+            // The message says what to fix (a machine description's file, key and expectation): no stack trace.
+            log.println("kextkit: " + e.getMessage());
+            server.stop(STOP_TIMEOUT);
+            return ExitStatus.CONFIG;
         } catch (Throwable t) {
             log.println("kextkit: the hosted kernel failed to boot: " + t);
             t.printStackTrace(log);

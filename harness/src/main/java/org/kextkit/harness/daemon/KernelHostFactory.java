@@ -16,7 +16,9 @@ public interface KernelHostFactory {
      * Boot a kernel configured by {@code config} (kernel version, extension folders, boot-args).
      * The daemon binds its socket only after this returns, so clients never see a half-booted kernel.
      *
-     * @throws Exception if the kernel cannot boot; the daemon logs it and exits with status 70
+     * @throws org.kextkit.harness.config.ConfigException if the configuration cannot be used (such as a
+     *     wrong machine description); the daemon logs its message and exits with status 78
+     * @throws Exception if the kernel cannot boot otherwise; the daemon logs it and exits with status 70
      */
     KernelHost boot(KextkitConfig config) throws Exception;
 }

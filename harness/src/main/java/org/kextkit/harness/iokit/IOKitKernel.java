@@ -501,7 +501,8 @@ public final class IOKitKernel implements IOKitHost {
                 return current.matchedServiceCount();
             }
         };
-        return new MatchReport(catalogue.explain(nub, asked, bundleIdentifier), lastMatching(nub));
+        return new MatchReport(catalogue.explain(nub, asked, bundleIdentifier), lastMatching(nub),
+                nub.serviceState().matched);
     }
 
     // ---- matching -------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ import org.kextkit.harness.scheduler.SchedulerSetup;
 import org.kextkit.harness.scheduler.Schedulers;
 import org.kextkit.harness.scheduler.TimeMode;
 import org.kextkit.harness.scheduler.VirtualTimeScheduler;
+import org.kextkit.harness.version.VersionGrammar;
 import org.kextkit.kit.internal.ExecutionContext;
 import org.kextkit.kit.internal.KernelPanic;
 import org.kextkit.kit.internal.IOKitHost;
@@ -200,6 +201,10 @@ public final class HostedKernel implements AutoCloseable {
         try (Guard guard = kernel.guard()) {
             kernel.loadKernelComponents();
             kernel.startIOKit();
+        } catch (RuntimeException e) {
+            // Nobody gets this kernel: stop its scheduler so that its threads do not outlive the failed boot.
+            kernel.scheduler.shutdown();
+            throw e;
         }
         return kernel;
     }
@@ -1241,11 +1246,23 @@ public final class HostedKernel implements AutoCloseable {
 
     /** Make the in-memory bundle of a built-in family kext, at its conventional place in the system folder. */
     private KextBundle builtInBundle(BuiltInKext builtIn, long order) {
+        return familyBundle(builtIn, settings.arch(), settings.grammar(), order);
+    }
+
+    /**
+     * Make the in-memory bundle of a built-in family kext as a kernel of {@code arch} and
+     * {@code grammar} sees it, at its conventional place in the system folder
+     * ({@code /System/Library/Extensions/IOPCIFamily.kext}); tools that resolve kexts outside a
+     * kernel (kextutil) use it so that drivers can declare the family.
+     *
+     * @param order the bundle's place in discovery order (built-ins come before anything read from disk)
+     */
+    public static KextBundle familyBundle(BuiltInKext builtIn, String arch, VersionGrammar grammar, long order) {
         NSDictionary info = (NSDictionary) NSObject.fromJavaObject(builtIn.infoPlist());
         String id = builtIn.bundleIdentifier();
         String name = id == null ? "Family" : id.substring(id.lastIndexOf('.') + 1);
         Path path = Path.of("/System/Library/Extensions", name + ".kext");
-        return new KextBundle(path, path.resolve("Contents/Info.plist"), info, settings.arch(), settings.grammar(), null, order);
+        return new KextBundle(path, path.resolve("Contents/Info.plist"), info, arch, grammar, null, order);
     }
 
     /** Record a built-in family kext as loaded and started: it has no jar, its classes come with kextkit. */

@@ -67,15 +67,33 @@ public final class LinkChecker {
      * @return the findings, empty if the kext links
      */
     public List<LinkFinding> check(KextBundle kext, KextExecutable executable, List<KextBundle> linkDependencies) {
+        return check(kext, executable, linkDependencies, List.of());
+    }
+
+    /**
+     * Check a kext as {@link #check(KextBundle, KextExecutable, List)} does, when some of its link
+     * dependencies are built-in families: their exported packages resolve from the family's loader.
+     *
+     * @param declaredFamilies the built-in families among {@code linkDependencies}
+     */
+    public List<LinkFinding> check(KextBundle kext, KextExecutable executable, List<KextBundle> linkDependencies,
+                                   List<FamilyExports.Family> declaredFamilies) {
+        Set<String> familyIds = new HashSet<>();
+        for (FamilyExports.Family family : declaredFamilies) {
+            familyIds.add(family.bundleIdentifier());
+        }
         List<Dependency> deps = new ArrayList<>(linkDependencies.size());
         for (KextBundle bundle : linkDependencies) {
+            if (familyIds.contains(bundle.identifier())) {
+                continue;
+            }
             if (bundle.isKernelComponent()) {
                 deps.add(new Dependency(bundle, null, null));
             } else {
                 deps.add(new Dependency(bundle, index.classNames(bundle), readOnDemand(bundle)));
             }
         }
-        return checkDependencies(kext, executable, deps);
+        return checkDependencies(kext, executable, deps, declaredFamilies);
     }
 
     /** Read a dependency's jar only if the module-class check has to look at one of its classes. */

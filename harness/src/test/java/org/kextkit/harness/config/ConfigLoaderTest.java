@@ -329,8 +329,8 @@ class ConfigLoaderTest {
         assertEquals(java.util.Optional.of(org.kextkit.harness.scheduler.TimeMode.REAL), config.timeMode());
         assertEquals(42, config.seed());
         assertEquals(java.time.Duration.ofMillis(250), config.watchdog());
-        assertEquals(List.of("kextkit.time=real", "kextkit.seed=42", "kextkit.watchdog=0.25"),
-                config.toSetArguments().subList(config.toSetArguments().size() - 3, config.toSetArguments().size()));
+        assertTrue(config.toSetArguments().containsAll(List.of("kextkit.time=real", "kextkit.seed=42",
+                "kextkit.watchdog=0.25")), config.toSetArguments().toString());
     }
 
     @Test
@@ -347,12 +347,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void noMachineFileMeansTheBuiltInMachine() {
+        KextkitConfig config = loader().load();
+
+        assertEquals(java.util.Optional.empty(), config.machine());
+        assertTrue(config.toSetArguments().contains("kextkit.machine="), config.toSetArguments().toString());
+    }
+
+    @Test
+    void aMachineFileIsResolvedLikeOtherPaths() throws IOException {
+        Path file = userFile("kextkit.machine = machines/lab.plist\n");
+
+        KextkitConfig fromFile = loader().load();
+        KextkitConfig fromCommandLine = loader().commandLine(List.of("machine=lab.plist")).load();
+        KextkitConfig fromHome = loader().commandLine(List.of("kextkit.machine=~/lab.plist")).load();
+
+        assertEquals(java.util.Optional.of(file.getParent().resolve("machines/lab.plist")), fromFile.machine());
+        assertEquals(ConfigOrigin.userFile(file), fromFile.origin(ConfigKey.MACHINE));
+        assertEquals(java.util.Optional.of(cwd.resolve("lab.plist")), fromCommandLine.machine());
+        assertEquals(ConfigOrigin.COMMAND_LINE, fromCommandLine.origin(ConfigKey.MACHINE));
+        assertEquals(java.util.Optional.of(home.resolve("lab.plist")), fromHome.machine());
+    }
+
+    @Test
+    void anInvalidMachinePathNamesTheKey() {
+        ConfigException e = failure(loader().commandLine(List.of("machine=lab\0.plist")));
+
+        assertTrue(e.getMessage().startsWith("Invalid value for kextkit.machine in the command line (--set "
+                + "kextkit.machine): expected a valid path, found \"lab\0.plist\""), e.getMessage());
+    }
+
+    @Test
     void setArgumentsReproduceASnapshotExactly() throws IOException {
         userFile("""
                 kextkit.extensions = Kexts
                 kextkit.boot-args = -v  debug=0x144 foo=bar
                 kextkit.arch = arm64
                 kextkit.daemon.java-options = -Xmx64m
+                kextkit.machine = lab.plist
                 """);
         KextkitConfig original = loader().load();
 
@@ -363,5 +395,6 @@ class ConfigLoaderTest {
         assertEquals(original.extensions(), copy.extensions());
         assertEquals(original.bootArgs(), copy.bootArgs());
         assertEquals(List.of("foo=bar"), copy.bootArgs().unknown());
+        assertEquals(original.machine(), copy.machine());
     }
 }

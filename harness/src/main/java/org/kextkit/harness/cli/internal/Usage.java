@@ -7,6 +7,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kextkit.harness.cli.ExitCodes;
+import org.kextkit.harness.cli.KernelSetupException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -89,6 +90,12 @@ public final class Usage {
         @Override
         public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
             PrintWriter err = cmd.getErr();
+            if (ex instanceof KernelSetupException) {
+                // A configuration problem found only when the command needed its kernel: the user's to fix.
+                err.print(cmd.getCommandName() + ": " + ex.getMessage() + "\n");
+                err.flush();
+                return ExitCodes.EX_CONFIG;
+            }
             String detail = ex.getMessage() == null ? ex.getClass().getName() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
             err.print(cmd.getCommandName() + ": internal error - " + detail + "\n");
             err.flush();

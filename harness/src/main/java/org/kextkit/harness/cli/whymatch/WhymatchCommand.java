@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
             " 1:the kext, the personality or the nub was not found",
             "64:malformed command line",
             "69:no kernel is connected to this command line",
-            "71:the kernel could not be queried"})
+            "71:the kernel could not be queried",
+            "78:the configuration is invalid, such as the machine description of --own-kernel's kernel"})
 public final class WhymatchCommand implements Callable<Integer> {
     /** Exit status when the kext, personality or nub named does not exist. */
     public static final int EXIT_NOT_FOUND = 1;

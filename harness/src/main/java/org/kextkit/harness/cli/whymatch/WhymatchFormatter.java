@@ -29,7 +29,9 @@ final class WhymatchFormatter {
         List<MatchOutcome> outcomes = answer.report().lastMatching();
         out.append('\n');
         if (outcomes.isEmpty()) {
-            out.append("The nub has not been matched yet (it is not registered, or matching is still running).\n");
+            out.append(answer.report().nubMatched()
+                    ? "The nub's last matching found no personality that matches it: no driver was probed.\n"
+                    : "The nub has not been matched yet (it is not registered, or matching is still running).\n");
             return out.toString();
         }
         out.append("Last matching of the nub:\n");

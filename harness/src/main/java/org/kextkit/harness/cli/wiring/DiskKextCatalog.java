@@ -27,6 +27,10 @@ import org.kextkit.harness.diagnostics.DiagnosticGroup;
 import org.kextkit.harness.link.ClassIndex;
 import org.kextkit.harness.link.LinkChecker;
 import org.kextkit.harness.link.LinkFinding;
+import org.kextkit.harness.family.BuiltInKext;
+import org.kextkit.harness.family.FamilyProvider;
+import org.kextkit.harness.lifecycle.HostedKernel;
+import org.kextkit.harness.link.FamilyExports;
 import org.kextkit.harness.repository.KernelPseudoKexts;
 import org.kextkit.harness.repository.KextRepository;
 import org.kextkit.harness.resolve.DependencyResolver;
@@ -35,7 +39,7 @@ import org.kextkit.harness.resolve.Resolution;
 import org.kextkit.harness.version.VersionGrammar;
 
 /**
- * Hold kexts read from disk, with the kernel's pseudo-kexts, and answer kextutil's and kextfind's
+ * Hold kexts read from disk, with the kernel's pseudo-kexts and the built-in family kexts, and answer kextutil's and kextfind's
  * questions about them with the real validator, resolver and link checker.
  *
  * <p>Kexts are validated as they are read. Authentication always passes: a hosted kernel has no
@@ -52,11 +56,28 @@ final class DiskKextCatalog implements KextCatalog {
     private final ClassIndex classIndex;
     private final KextLog log;
     private final Set<KextBundle> logged = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<KextBundle, FamilyExports.Family> familyKexts = new IdentityHashMap<>();
+    private final FamilyExports familyExports;
 
     DiskKextCatalog(List<Path> searchItems, String arch, String kernelVersion, VersionGrammar grammar, KextLog log) {
         this.log = log;
         KernelPseudoKexts kernel = KernelPseudoKexts.forKernel(kernelVersion, arch, grammar);
         this.repository = new KextRepository(kernel);
+        // The built-in families (IOPCIFamily, ...) are system kexts, as in /System/Library/Extensions:
+        // drivers declare them and the trial link resolves their exported packages.
+        List<FamilyExports.Family> exports = new ArrayList<>();
+        long order = -100;
+        for (FamilyProvider family : HostedKernel.discoverFamilies()) {
+            for (BuiltInKext builtIn : family.builtInKexts()) {
+                KextBundle bundle = HostedKernel.familyBundle(builtIn, arch, grammar, order++);
+                repository.add(bundle);
+                FamilyExports.Family exported = new FamilyExports.Family(builtIn.bundleIdentifier(),
+                        bundle.versionString(), builtIn.classLoader(), builtIn.exportedPackages());
+                exports.add(exported);
+                familyKexts.put(bundle, exported);
+            }
+        }
+        this.familyExports = new FamilyExports(exports);
         KextBundleReader reader = new KextBundleReader(arch, grammar, new AtomicLong());
         KextBundleValidator validator = new KextBundleValidator();
         BundleScanner scanner = new BundleScanner(reader, validator);
@@ -194,8 +215,16 @@ final class DiskKextCatalog implements KextCatalog {
         } catch (KextExecutableException e) {
             return Optional.of(TrialLink.failed(List.of(e.getMessage())));
         }
-        List<LinkFinding> findings = new LinkChecker(classIndex)
-                .check(kext, executable, resolution(kext).linkDependencies(kext));
+        List<KextBundle> dependencies = resolution(kext).linkDependencies(kext);
+        List<FamilyExports.Family> declaredFamilies = new ArrayList<>();
+        for (KextBundle dependency : dependencies) {
+            FamilyExports.Family family = familyKexts.get(dependency);
+            if (family != null) {
+                declaredFamilies.add(family);
+            }
+        }
+        List<LinkFinding> findings = new LinkChecker(classIndex, familyExports)
+                .check(kext, executable, dependencies, declaredFamilies);
         if (findings.isEmpty()) {
             return Optional.of(TrialLink.ok());
         }
