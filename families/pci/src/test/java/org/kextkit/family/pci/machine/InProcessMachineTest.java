@@ -86,7 +86,7 @@ class InProcessMachineTest {
         assertEquals("""
                 +-o Root  <class IORegistryEntry, id ID, retain N>
                   +-o SimMachine  <class IOPlatformExpertDevice, id ID, registered, matched, active, busy 0, retain N>
-                  | +-o pci@0  <class IOPCIBridge, id ID, !registered, !matched, active, busy 0, retain N>
+                  | +-o pci@0  <class IOPCIBridge, id ID, registered, matched, active, busy 0, retain N>
                   |   +-o pci1234,ed1@1  <class IOPCIDevice, id ID, registered, matched, active, busy 0, retain N>
                   |   | +-o com_example_echodriver_EchoDriver  <class com_example_echodriver_EchoDriver, id ID, !registered, !matched, active, busy 0, retain N>
                   |   +-o ethernet@2  <class IOPCIDevice, id ID, registered, matched, active, busy 0, retain N>
@@ -122,14 +122,15 @@ class InProcessMachineTest {
         Result nic = run(context, "whymatch", "--own-kernel", kext.toString(), "ethernet@2");
 
         assertEquals(0, engine.status(), engine.err());
-        assertTrue(engine.out().startsWith("Nub: pci1234,ed1@1 (IOPCIDevice : IOService) at "
+        assertTrue(engine.out().startsWith("Kext: com.example.EchoDriver\nMatching for pci1234,ed1@1 (IOPCIDevice : IOService) at "
                 + "IOService:/SimMachine/pci@0/pci1234,ed1@1, id 0x"), engine.out());
-        assertTrue(engine.out().contains("Personality \"EchoEngine\": matched\n"), engine.out());
+        assertTrue(engine.out().contains("\ncom.example.EchoDriver \"EchoEngine\"\n  matched, score 0, rank 1 of 1"), engine.out());
         assertTrue(engine.out().contains("* com.example.EchoDriver \"EchoEngine\" com_example_echodriver_EchoDriver"),
                 engine.out());
         assertEquals(0, nic.status(), nic.err());
-        assertTrue(nic.out().contains("Personality \"EchoEngine\": did not match\n"), nic.out());
-        assertTrue(nic.out().contains("  FAIL IOPCIMatch: item '0x0ed11234' matches device/vendor 0x0e7e1234 or "
+        assertTrue(nic.out().contains("\ncom.example.EchoDriver \"EchoEngine\"\n  "), nic.out());
+        assertFalse(nic.out().contains("\"EchoEngine\"\n  matched"), nic.out());
+        assertTrue(nic.out().contains("    FAIL  IOPCIMatch       item '0x0ed11234' matches device/vendor 0x0e7e1234 or "
                 + "subsystem 0x00021234\n"), nic.out());
         assertTrue(nic.out().endsWith("The nub's last matching found no personality that matches it: no driver was "
                 + "probed.\n"), nic.out());
@@ -147,7 +148,7 @@ class InProcessMachineTest {
         assertTrue(util.err().contains("(kernel) EchoDriver: engine ID 0x45434831 in slot 4\n"), util.err());
         assertTrue(tree(ioreg.out()).contains("""
                   +-o LabBox  <class IOPlatformExpertDevice, id ID, registered, matched, active, busy 0, retain N>
-                  | +-o pci@0  <class IOPCIBridge, id ID, !registered, !matched, active, busy 0, retain N>
+                  | +-o pci@0  <class IOPCIBridge, id ID, registered, matched, active, busy 0, retain N>
                   |   +-o ethernet@3  <class IOPCIDevice, id ID, registered, matched, active, busy 0, retain N>
                   |   +-o pci1234,ed1@4  <class IOPCIDevice, id ID, registered, matched, active, busy 0, retain N>
                 """), ioreg.out());

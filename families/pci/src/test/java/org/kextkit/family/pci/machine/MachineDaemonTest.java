@@ -130,7 +130,7 @@ class MachineDaemonTest {
                   | |   "model" = "kextkit7,1"
                   | | }
                   | |\s
-                  | +-o pci@0  <class IOPCIBridge, id ID, !registered, !matched, active, busy 0, retain N>
+                  | +-o pci@0  <class IOPCIBridge, id ID, registered, matched, active, busy 0, retain N>
                 """), tree);
         assertTrue(tree.contains("""
                   |   +-o ethernet@3  <class IOPCIDevice, id ID, registered, matched, active, busy 0, retain N>
@@ -146,15 +146,16 @@ class MachineDaemonTest {
 
         Run engine = send("whymatch", kext.toString(), "pci1234,ed1@4");
         assertEquals(0, engine.status(), engine.err());
-        assertTrue(engine.out().startsWith("Nub: pci1234,ed1@4 (IOPCIDevice : IOService) at "
+        assertTrue(engine.out().startsWith("Kext: com.example.EchoDriver\nMatching for pci1234,ed1@4 (IOPCIDevice : IOService) at "
                 + "IOService:/LabBox/pci@0/pci1234,ed1@4, id 0x"), engine.out());
-        assertTrue(engine.out().contains("Personality \"EchoEngine\": matched\n"), engine.out());
-        assertTrue(engine.out().contains("  pass IOPCIMatch: "), engine.out());
+        assertTrue(engine.out().contains("\ncom.example.EchoDriver \"EchoEngine\"\n  matched, score 0, rank 1 of 1"), engine.out());
+        assertTrue(engine.out().contains("    pass  IOPCIMatch "), engine.out());
 
         Run nic = send("whymatch", EchoDriverKext.BUNDLE_ID, "ethernet@3");
         assertEquals(0, nic.status(), nic.err());
-        assertTrue(nic.out().contains("Personality \"EchoEngine\": did not match\n"), nic.out());
-        assertTrue(nic.out().contains("  FAIL IOPCIMatch: item '0x0ed11234' matches device/vendor 0x0e7e1234"), nic.out());
+        assertTrue(nic.out().contains("\ncom.example.EchoDriver \"EchoEngine\"\n  "), nic.out());
+        assertFalse(nic.out().contains("\"EchoEngine\"\n  matched"), nic.out());
+        assertTrue(nic.out().contains("    FAIL  IOPCIMatch       item '0x0ed11234' matches device/vendor 0x0e7e1234"), nic.out());
 
         Run shutdown = send("shutdown");
         assertEquals(0, shutdown.status(), shutdown.err());
