@@ -15,8 +15,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
-import com.dd.plist.NSDictionary;
-import com.dd.plist.NSObject;
 import java.util.ServiceLoader;
 import org.kextkit.harness.bundle.BundleReadResult;
 import org.kextkit.harness.bundle.BundleScanner;
@@ -1201,7 +1199,7 @@ public final class HostedKernel implements AutoCloseable {
         long order = -100;
         for (FamilyProvider family : families) {
             for (BuiltInKext builtIn : family.builtInKexts()) {
-                KextBundle bundle = builtInBundle(builtIn, order++);
+                KextBundle bundle = builtIn.bundle(settings.arch(), settings.grammar(), order++);
                 builtIns.put(bundle, builtIn);
                 repository.add(bundle);
                 exports.add(new FamilyExports.Family(builtIn.bundleIdentifier(), bundle.versionString(),
@@ -1237,15 +1235,6 @@ public final class HostedKernel implements AutoCloseable {
         }
         sendPersonalities(repository.all(), true);
         iokit.boot(settings.machine());
-    }
-
-    /** Make the in-memory bundle of a built-in family kext, at its conventional place in the system folder. */
-    private KextBundle builtInBundle(BuiltInKext builtIn, long order) {
-        NSDictionary info = (NSDictionary) NSObject.fromJavaObject(builtIn.infoPlist());
-        String id = builtIn.bundleIdentifier();
-        String name = id == null ? "Family" : id.substring(id.lastIndexOf('.') + 1);
-        Path path = Path.of("/System/Library/Extensions", name + ".kext");
-        return new KextBundle(path, path.resolve("Contents/Info.plist"), info, settings.arch(), settings.grammar(), null, order);
     }
 
     /** Record a built-in family kext as loaded and started: it has no jar, its classes come with kextkit. */

@@ -27,6 +27,9 @@ import org.kextkit.harness.diagnostics.DiagnosticGroup;
 import org.kextkit.harness.link.ClassIndex;
 import org.kextkit.harness.link.LinkChecker;
 import org.kextkit.harness.link.LinkFinding;
+import org.kextkit.harness.family.BuiltInKext;
+import org.kextkit.harness.family.FamilyProvider;
+import org.kextkit.harness.lifecycle.HostedKernel;
 import org.kextkit.harness.repository.KernelPseudoKexts;
 import org.kextkit.harness.repository.KextRepository;
 import org.kextkit.harness.resolve.DependencyResolver;
@@ -35,8 +38,8 @@ import org.kextkit.harness.resolve.Resolution;
 import org.kextkit.harness.version.VersionGrammar;
 
 /**
- * Hold kexts read from disk, with the kernel's pseudo-kexts, and answer kextutil's and kextfind's
- * questions about them with the real validator, resolver and link checker.
+ * Hold kexts read from disk, with the kernel's pseudo-kexts and the families' built-in kexts, and
+ * answer kextutil's and kextfind's questions about them with the real validator, resolver and link checker.
  *
  * <p>Kexts are validated as they are read. Authentication always passes: a hosted kernel has no
  * root:wheel ownership to check. The first time a kext's dependencies are resolved, the resolver's
@@ -57,6 +60,14 @@ final class DiskKextCatalog implements KextCatalog {
         this.log = log;
         KernelPseudoKexts kernel = KernelPseudoKexts.forKernel(kernelVersion, arch, grammar);
         this.repository = new KextRepository(kernel);
+        // The families' built-in kexts (com.apple.iokit.IOPCIFamily, ...) are in every kernel's system
+        // folder, so kexts that declare them resolve here as they will in the kernel.
+        long order = -100;
+        for (FamilyProvider family : HostedKernel.discoverFamilies()) {
+            for (BuiltInKext builtIn : family.builtInKexts()) {
+                repository.add(builtIn.bundle(arch, grammar, order++));
+            }
+        }
         KextBundleReader reader = new KextBundleReader(arch, grammar, new AtomicLong());
         KextBundleValidator validator = new KextBundleValidator();
         BundleScanner scanner = new BundleScanner(reader, validator);

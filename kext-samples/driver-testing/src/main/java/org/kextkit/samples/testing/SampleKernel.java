@@ -36,7 +36,7 @@ import org.kextkit.kit.iokit.IOService;
  */
 public final class SampleKernel implements AutoCloseable {
     /** The system property the sample modules' builds set to the bundle they built. */
-    public static final String BUNDLE_PROPERTY = "kextkit.sample.bundle";
+    public static final String BUNDLE_PROPERTY = "sample.kext.bundle";
 
     private final HostedKernel kernel;
     private final KextBundle kext;
