@@ -154,7 +154,7 @@ class EchoDriverTest {
     @Test
     void theWatchdogFailsAStalledCommandAndTheEngineServesTheNextOne() {
         Echo echo = kernel.client(loadAndStart(), Echo.class);
-        // Tell the engine to take ten seconds per command: it looks hung to the driver.
+        // Tell the engine to take about two seconds per command: it looks hung to the driver.
         kernel.pci().function(SLOT, 0).barRegisters(0).write32(EchoRegisters.LATENCY_NS, 0x7FFF_FFFF);
         List<Integer> statuses = new ArrayList<>();
         long before = kernel.clock().nanoTime();
