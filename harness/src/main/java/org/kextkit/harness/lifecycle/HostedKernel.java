@@ -15,8 +15,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
-import com.dd.plist.NSDictionary;
-import com.dd.plist.NSObject;
 import java.util.ServiceLoader;
 import org.kextkit.harness.bundle.BundleReadResult;
 import org.kextkit.harness.bundle.BundleScanner;
@@ -1206,7 +1204,7 @@ public final class HostedKernel implements AutoCloseable {
         long order = -100;
         for (FamilyProvider family : families) {
             for (BuiltInKext builtIn : family.builtInKexts()) {
-                KextBundle bundle = builtInBundle(builtIn, order++);
+                KextBundle bundle = builtIn.bundle(settings.arch(), settings.grammar(), order++);
                 builtIns.put(bundle, builtIn);
                 repository.add(bundle);
                 exports.add(new FamilyExports.Family(builtIn.bundleIdentifier(), bundle.versionString(),
@@ -1242,27 +1240,6 @@ public final class HostedKernel implements AutoCloseable {
         }
         sendPersonalities(repository.all(), true);
         iokit.boot(settings.machine());
-    }
-
-    /** Make the in-memory bundle of a built-in family kext, at its conventional place in the system folder. */
-    private KextBundle builtInBundle(BuiltInKext builtIn, long order) {
-        return familyBundle(builtIn, settings.arch(), settings.grammar(), order);
-    }
-
-    /**
-     * Make the in-memory bundle of a built-in family kext as a kernel of {@code arch} and
-     * {@code grammar} sees it, at its conventional place in the system folder
-     * ({@code /System/Library/Extensions/IOPCIFamily.kext}); tools that resolve kexts outside a
-     * kernel (kextutil) use it so that drivers can declare the family.
-     *
-     * @param order the bundle's place in discovery order (built-ins come before anything read from disk)
-     */
-    public static KextBundle familyBundle(BuiltInKext builtIn, String arch, VersionGrammar grammar, long order) {
-        NSDictionary info = (NSDictionary) NSObject.fromJavaObject(builtIn.infoPlist());
-        String id = builtIn.bundleIdentifier();
-        String name = id == null ? "Family" : id.substring(id.lastIndexOf('.') + 1);
-        Path path = Path.of("/System/Library/Extensions", name + ".kext");
-        return new KextBundle(path, path.resolve("Contents/Info.plist"), info, arch, grammar, null, order);
     }
 
     /** Record a built-in family kext as loaded and started: it has no jar, its classes come with kextkit. */

@@ -69,7 +69,7 @@ final class DiskKextCatalog implements KextCatalog {
         long order = -100;
         for (FamilyProvider family : HostedKernel.discoverFamilies()) {
             for (BuiltInKext builtIn : family.builtInKexts()) {
-                KextBundle bundle = HostedKernel.familyBundle(builtIn, arch, grammar, order++);
+                KextBundle bundle = builtIn.bundle(arch, grammar, order++);
                 repository.add(bundle);
                 FamilyExports.Family exported = new FamilyExports.Family(builtIn.bundleIdentifier(),
                         bundle.versionString(), builtIn.classLoader(), builtIn.exportedPackages());

@@ -1,6 +1,7 @@
 package org.kextkit.harness.cli.wiring;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.kextkit.harness.lifecycle.LoadReport;
 import org.kextkit.harness.lifecycle.LoadedKext;
 import org.kextkit.harness.lifecycle.PanicReport;
 import org.kextkit.harness.lifecycle.UnloadReport;
+import org.kextkit.harness.scheduler.VirtualTimeScheduler;
 import org.kextkit.kit.internal.KernelPanic;
 
 /**
@@ -166,6 +168,9 @@ public final class HostedKernelPort implements KernelPort {
             }
         }
         LoadReport report = kernel.load(root);
+        if (report.isLoaded()) {
+            settleMatching();
+        }
         report.messages().forEach(m -> messages.add(KernelMessage.error(m)));
         if (report.result() == KextReturn.DEPENDENCIES) {
             for (String line : root.diagnostics().format(java.util.Set.of(DiagnosticGroup.DEPENDENCIES)).split("\n")) {
@@ -176,6 +181,17 @@ public final class HostedKernelPort implements KernelPort {
         }
         appendLog(messages, logMark);
         return new KernelResponse(report.result(), messages);
+    }
+
+    /**
+     * Under virtual time, let the matching a load set off finish (drivers probed and started, their
+     * start routines' I/O done), for at most one second of kernel time, so the request's log shows it.
+     */
+    private void settleMatching() {
+        if (kernel.scheduler() instanceof VirtualTimeScheduler clock) {
+            clock.runUntil(() -> kernel.iokit().services().stream().allMatch(s -> s.serviceState().busy == 0),
+                    Duration.ofSeconds(1));
+        }
     }
 
     private void appendLog(List<KernelMessage> messages, long since) {
