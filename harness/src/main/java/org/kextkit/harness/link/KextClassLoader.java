@@ -109,6 +109,8 @@ public final class KextClassLoader extends ClassLoader implements KernelBound {
         return services;
     }
 
+    private static final String REFLECTION_RUNTIME = "jdk.internal.reflect.";
+
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
         Class<?> c = lookUp(name);
@@ -129,6 +131,12 @@ public final class KextClassLoader extends ClassLoader implements KernelBound {
     }
 
     private Class<?> lookUp(String name) throws ClassNotFoundException {
+        if (name.startsWith(REFLECTION_RUNTIME)) {
+            // After a few reflective calls the JDK generates accessor classes in a loader below this
+            // one; they extend its reflection runtime. Kext bytecode never names these (the link
+            // check refuses jdk.internal), so only the JDK's own generated code gets here.
+            return Class.forName(name, false, null);
+        }
         FamilyExports.Family family = FamilyExports.exporterAmong(families, name);
         if (family != null) {
             // A package a declared family exports comes from that family, like a KPI from the kit.

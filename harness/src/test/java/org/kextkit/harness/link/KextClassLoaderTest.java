@@ -68,6 +68,19 @@ class KextClassLoaderTest {
     }
 
     @Test
+    void theKernelCanCallAKextMethodReflectivelyAsOftenAsItLikes() throws Exception {
+        KextBundle driver = add(fixture.kext("com.example.Driver").library("com.apple.kpi.libkern", "8.0.0")
+                .clazz("com.example.driver.Lib", Classes.summing("com.example.driver.Lib", 7)).build());
+        Class<?> lib = link(driver, LinkedLibrary.kernelComponent(libkern)).loadClass("com.example.driver.Lib");
+
+        // Past the JDK's inflation threshold (15 calls) reflection runs through generated accessor
+        // classes, which must still link below the kext's loader.
+        for (int call = 0; call < 40; call++) {
+            assertEquals(7, callF(lib), "call " + call);
+        }
+    }
+
+    @Test
     void ownClassesAreDefinedByTheKextsLoaderAndNameItsExecutable() throws Exception {
         KextBundle driver = add(fixture.kext("com.example.Driver").library("com.apple.kpi.libkern", "8.0.0")
                 .clazz("com.example.driver.Lib", Classes.summing("com.example.driver.Lib", 7)).build());
