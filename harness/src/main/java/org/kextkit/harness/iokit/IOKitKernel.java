@@ -725,6 +725,10 @@ public final class IOKitKernel implements IOKitHost {
                 inst.release();
                 outcomes.add(outcome(p.candidate, p.score, MatchOutcome.Result.STARTED,
                         inst.getMetaClassName() + " started on " + describe(nub)));
+                // What a driver author wants to see first: which personality won, where, with what score.
+                log(inst.getMetaClassName() + " matched and started on " + describe(nub) + " (personality \""
+                        + p.candidate.personalityName() + "\" of " + p.candidate.bundleIdentifier() + ", score " + p.score
+                        + ", " + p.candidate.category() + ")");
                 continue;
             }
             String detail = thrown != null ? failureLine(inst, "start", nub, thrown)
