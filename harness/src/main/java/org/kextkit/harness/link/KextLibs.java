@@ -47,10 +47,20 @@ public final class KextLibs {
             .thenComparing(KextBundle::order, Comparator.reverseOrder());
 
     private final ClassIndex index;
+    private final FamilyExports families;
 
     /** Create a kextlibs that reads library executables through {@code index}, which caches their class names. */
     public KextLibs(ClassIndex index) {
+        this(index, FamilyExports.NONE);
+    }
+
+    /**
+     * Create a kextlibs that also knows the built-in families: a class in a package a family exports
+     * is defined by that family's kext ({@code com.apple.iokit.IOPCIFamily}, ...).
+     */
+    public KextLibs(ClassIndex index, FamilyExports families) {
         this.index = Objects.requireNonNull(index, "index");
+        this.families = Objects.requireNonNull(families, "families");
     }
 
     /**
@@ -183,6 +193,10 @@ public final class KextLibs {
     private boolean defines(KextBundle library, String symbol) {
         if (library.isKernelComponent()) {
             return library.identifier().equals(KpiExports.exporterOf(symbol)) && KpiExports.kitHasClass(symbol);
+        }
+        FamilyExports.Family family = families.family(library.identifier());
+        if (family != null) {
+            return family.exports(symbol) && family.hasClass(symbol);
         }
         // A library's jar can't lend classes in names a kext's loader resolves elsewhere.
         if (ClassOrigin.of(symbol) != ClassOrigin.KEXT) {

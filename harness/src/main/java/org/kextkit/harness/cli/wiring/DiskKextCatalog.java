@@ -234,4 +234,9 @@ final class DiskKextCatalog implements KextCatalog {
         }
         return Optional.of(TrialLink.failed(lines));
     }
+
+    /** Return the packages the built-in families export, for link checks and kextlibs. */
+    FamilyExports familyExports() {
+        return familyExports;
+    }
 }

@@ -95,6 +95,17 @@ class InProcessMachineTest {
     }
 
     @Test
+    void kextlibsNamesTheFamilyADriversBytecodeUses() {
+        Path forgets = EchoDriverKext.write(dir, "Forgetful.kext", false);
+
+        Result libs = run(context(), "kextlibs", forgets.toString());
+
+        assertEquals(0, libs.status(), libs.err());
+        assertTrue(libs.out().contains("    com.apple.iokit.IOPCIFamily = 2.9\n"), libs.out());
+        assertTrue(libs.out().contains("    com.apple.kpi.iokit = "), libs.out());
+    }
+
+    @Test
     void kextutilTrialLinksADriverAgainstTheFamilyItDeclares() {
         Path declares = EchoDriverKext.write(dir);
         Path forgets = EchoDriverKext.write(dir, "Forgetful.kext", false);
