@@ -163,6 +163,34 @@ class MachineDaemonTest {
     }
 
     @Test
+    void kextloadOfADriverOnTheDefaultMachineShowsItAttachedToItsDeviceInIoreg() throws Exception {
+        Path kext = EchoDriverKext.write(tmp);
+        Run boot = kextkit("boot", "--set", "socket=" + socket);
+        assertEquals(0, boot.status(), boot.err());
+
+        Run load = send("kextload", kext.toString());
+        assertEquals(0, load.status(), load.err());
+        // Matching runs in the kernel after kextload answers (in real time, as on macOS): wait for the driver.
+        Run ioreg = send("ioreg", "-l", "-w", "0", "-r", "-c", "IOPCIDevice");
+        for (int tries = 0; tries < 50 && !ioreg.out().contains("com_example_echodriver_EchoDriver"); tries++) {
+            Thread.sleep(100);
+            ioreg = send("ioreg", "-l", "-w", "0", "-r", "-c", "IOPCIDevice");
+        }
+        Run shutdown = send("shutdown");
+
+        assertEquals(0, ioreg.status(), ioreg.err());
+        String tree = ioreg.out().replaceAll("id 0x[0-9a-f]+", "id ID").replaceAll("retain \\d+", "retain N");
+        assertTrue(tree.contains("+-o pci1234,ed1@1  <class IOPCIDevice, id ID, registered, matched, active, busy 0, retain N>\n"),
+                tree);
+        assertTrue(tree.contains("  +-o com_example_echodriver_EchoDriver  <class com_example_echodriver_EchoDriver, id ID, "
+                + "!registered, !matched, active, busy 0, retain N>\n"), tree);
+        assertTrue(tree.contains("\"CFBundleIdentifier\" = \"" + EchoDriverKext.BUNDLE_ID + "\"\n"), tree);
+        assertTrue(tree.contains("\"IOProviderClass\" = \"IOPCIDevice\"\n"), tree);
+        assertTrue(tree.contains("\"IOMatchCategory\" = \"IODefaultMatchCategory\"\n"), tree);
+        assertEquals(0, shutdown.status(), shutdown.err());
+    }
+
+    @Test
     void aMissingMachineFileStopsBootBeforeAnyDaemonStarts() throws Exception {
         Run boot = kextkit("boot", "--machine", "nowhere.plist", "--set", "socket=" + socket);
 
