@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -28,6 +29,7 @@ import org.kextkit.kit.internal.KernelScheduler;
 import org.kextkit.kit.internal.KernelServices;
 import org.kextkit.kit.internal.MetaClassNames;
 import org.kextkit.kit.internal.TerminationEngine;
+import org.kextkit.kit.internal.WaitQueue;
 import org.kextkit.kit.iokit.IOPMPowerState;
 import org.kextkit.kit.iokit.IOPlatformExpertDevice;
 import org.kextkit.kit.iokit.IORegistryEntry;
@@ -71,6 +73,9 @@ public final class IOKitKernel implements IOKitHost {
     private final AtomicLong nextId = new AtomicLong(FIRST_REGISTRY_ENTRY_ID);
     private final TerminationEngine termination;
     private final PowerManager power = new PowerManager(this);
+    // The nubs being matched right now, and the queue a second matching of one of them waits on.
+    private final Set<IOService> beingMatched = Collections.newSetFromMap(new IdentityHashMap<>());
+    private WaitQueue arbitration;
     private final Map<IOService, List<MatchOutcome>> lastMatching = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<IOService, WaitingStart> waitingForResources = new IdentityHashMap<>();
     private final Map<Class<?>, FamilyHardware> hardware = new LinkedHashMap<>();
@@ -550,7 +555,47 @@ public final class IOKitKernel implements IOKitHost {
         return null;
     }
 
+    /**
+     * Match {@code nub}, one matching at a time per nub (I/O Kit's arbitration lock): two passes over
+     * the same nub at once (its registration and a rematch after new personalities, say) would each
+     * find its categories free and start two drivers.
+     */
     private void runMatching(IOService nub) {
+        WaitQueue queue = arbitrationQueue();
+        while (true) {
+            queue.await(() -> !isBeingMatched(nub), WaitQueue.FOREVER);
+            synchronized (beingMatched) {
+                if (beingMatched.add(nub)) {
+                    break;
+                }
+            }
+        }
+        try {
+            runMatchingArbitrated(nub);
+        } finally {
+            synchronized (beingMatched) {
+                beingMatched.remove(nub);
+            }
+            queue.wakeAll();
+        }
+    }
+
+    private boolean isBeingMatched(IOService nub) {
+        synchronized (beingMatched) {
+            return beingMatched.contains(nub);
+        }
+    }
+
+    private WaitQueue arbitrationQueue() {
+        synchronized (beingMatched) {
+            if (arbitration == null) {
+                arbitration = scheduler.newWaitQueue("IOService matching arbitration");
+            }
+            return arbitration;
+        }
+    }
+
+    private void runMatchingArbitrated(IOService nub) {
         if (nub.isInactive()) {
             return;
         }

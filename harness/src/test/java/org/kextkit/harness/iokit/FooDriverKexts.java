@@ -66,10 +66,15 @@ public final class FooDriverKexts {
 
     /** Boot a default kernel on a machine with two test-bus devices and the test bus family. */
     public static HostedKernel bootWithTestBus() {
+        return bootWithTestBus(org.kextkit.harness.scheduler.TimeMode.VIRTUAL);
+    }
+
+    /** As {@link #bootWithTestBus()}, keeping time in {@code mode}. */
+    public static HostedKernel bootWithTestBus(org.kextkit.harness.scheduler.TimeMode mode) {
         MachineDescription machine = new MachineDescription("test machine", "SimMachine", "kextkit1,1", 7, List.of(
                 new MachineDescription.Device("TESTBUS", "Devices[0]", Map.of("device-id", 0x1234)),
                 new MachineDescription.Device("TESTBUS", "Devices[1]", Map.of("device-id", 0x5678))));
-        KernelSettings settings = KernelSettings.defaults().withMachine(machine);
+        KernelSettings settings = KernelSettings.defaults().withMachine(machine).withTimeMode(mode);
         return HostedKernel.boot(settings, new KextRepository(KernelPseudoKexts.forKernel(settings.kernelVersion(), settings.arch())),
                 List.of(new TestBusFamily()));
     }

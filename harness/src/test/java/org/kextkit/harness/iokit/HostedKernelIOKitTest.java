@@ -55,6 +55,30 @@ class HostedKernelIOKitTest {
     }
 
     @Test
+    void concurrentMatchingOfOneNubStartsOneDriverPerCategory() throws Exception {
+        HostedKernel realTime = FooDriverKexts.bootWithTestBus(org.kextkit.harness.scheduler.TimeMode.REAL);
+        try {
+            writeKexts(false);
+            // Registration and several rematches race on real threads; each nub is matched one pass at a time.
+            realTime.addRepository(dir);
+            for (int round = 0; round < 5; round++) {
+                realTime.iokit().rematch();
+            }
+            List<TestBusNub> busNubs = realTime.iokit().services().stream().filter(s -> s instanceof TestBusNub)
+                    .map(s -> (TestBusNub) s).collect(Collectors.toList());
+            for (int waited = 0; waited < 100 && busNubs.stream().anyMatch(n -> n.getClients().isEmpty()); waited++) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(200);
+            for (TestBusNub nub : busNubs) {
+                assertEquals(1, nub.getClients().size(), nub.getName() + "@" + nub.getLocation() + ":\n" + realTime.logText());
+            }
+        } finally {
+            realTime.shutdown();
+        }
+    }
+
+    @Test
     void theFamilyIsBuiltInAndPublishesItsDevicesFromTheMachine() {
         LoadedKext family = kernel.loadedKext(TestBusFamily.ID).orElseThrow();
         assertTrue(family.isBuiltIn());
