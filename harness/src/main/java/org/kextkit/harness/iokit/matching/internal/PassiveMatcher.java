@@ -274,12 +274,11 @@ public final class PassiveMatcher {
         boolean deviceTree = s.hasDeviceTreeNames();
         for (String pattern : patterns) {
             if (deviceTree) {
-                for (String key : MatchKeys.DEVICE_TREE_NAME_KEYS) {
-                    for (String candidate : s.deviceTreeNames(key)) {
-                        if (compareKey(pattern, candidate)) {
-                            matched[0] = candidate;
-                            return true;
-                        }
+                // every key's names, in key order, split once per nub
+                for (String candidate : s.allDeviceTreeNames()) {
+                    if (compareKey(pattern, candidate)) {
+                        matched[0] = candidate;
+                        return true;
                     }
                 }
             }
