@@ -115,8 +115,8 @@ public class HotPlugBenchmark {
                 .orElseThrow(() -> new IllegalStateException("the bridge published no nub for slot " + SLOT));
         IOService driver = nub.getClient();
         if (driver == null || !driver.getClass().getName().equals(DRIVER_CLASS) || !driver.serviceState().started) {
-            throw new IllegalStateException("the driver did not start on " + nub.getName() + "@" + nub.getLocation() + ":\n"
-                    + kernel.logText());
+            throw new IllegalStateException("the driver did not start on " + nub.getName() + "@" + nub.getLocation() + ": "
+                    + kernel.iokit().lastMatching(nub) + "\n" + kernel.logText());
         }
         kernel.iokit().inKernel(() -> bus.surpriseRemove(SLOT));
         if (!nub.isInactive() || nub.getClient() != null) {

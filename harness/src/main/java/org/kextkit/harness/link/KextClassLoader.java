@@ -109,6 +109,8 @@ public final class KextClassLoader extends ClassLoader implements KernelBound {
         return services;
     }
 
+    private static final String REFLECTION_ACCESSORS = "jdk.internal.reflect.";
+
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
         Class<?> c = lookUp(name);
@@ -129,6 +131,13 @@ public final class KextClassLoader extends ClassLoader implements KernelBound {
     }
 
     private Class<?> lookUp(String name) throws ClassNotFoundException {
+        if (name.startsWith(REFLECTION_ACCESSORS)) {
+            // After a constructor or method of a kext class has been called reflectively a few
+            // times (the kernel instantiates every driver that way), the JDK defines an accessor
+            // class in a loader that delegates to this one, and that class extends these. java.base
+            // does not export the package, so kext code still cannot use them.
+            return Class.forName(name, false, null);
+        }
         FamilyExports.Family family = FamilyExports.exporterAmong(families, name);
         if (family != null) {
             // A package a declared family exports comes from that family, like a KPI from the kit.

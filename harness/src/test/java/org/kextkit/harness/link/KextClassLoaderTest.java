@@ -84,6 +84,20 @@ class KextClassLoaderTest {
     }
 
     @Test
+    void kextClassesStayUsableThroughReflectionPastTheJdksInflationThreshold() throws Exception {
+        // The kernel instantiates every driver reflectively; after some calls the JDK generates an
+        // accessor class whose loader delegates to the kext's, which must let its superclass through.
+        KextBundle driver = add(fixture.kext("com.example.Driver").library("com.apple.kpi.libkern", "8.0.0")
+                .clazz("com.example.driver.Lib", Classes.summing("com.example.driver.Lib", 7)).build());
+        Class<?> lib = link(driver, LinkedLibrary.kernelComponent(libkern)).loadClass("com.example.driver.Lib");
+
+        for (int i = 0; i < 100; i++) {
+            assertSame(lib, lib.getDeclaredConstructor().newInstance().getClass(), "instance " + i);
+            assertEquals(7, callF(lib), "call " + i);
+        }
+    }
+
+    @Test
     void aDeclaredLibrarysClassesAreVisibleAndSharedWithIt() throws Exception {
         KextBundle lib = add(fixture.kext("com.example.Lib").compatible("1.0").library("com.apple.kpi.libkern", "8.0.0")
                 .clazz("com.example.lib.Lib", Classes.summing("com.example.lib.Lib", 5)).build());
