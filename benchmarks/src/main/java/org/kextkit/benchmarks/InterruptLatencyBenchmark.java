@@ -42,8 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>One operation raises the interrupt on the benchmark thread and spins until the device has seen
  * the acknowledgement, so JMH's sample is raise → MSI delivery on the kernel's interrupt thread →
  * primary handler → work-loop thread → action → register write, plus the benchmark thread noticing
- * it. The device's own timestamps (raise to the write, without the noticing) are summarised at the
- * end of the trial on standard output.
+ * it. The device's own timestamps (raise to the write, without the noticing) are summarised after
+ * each iteration on standard output ({@code device: median ...}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -195,7 +195,7 @@ public class InterruptLatencyBenchmark {
     private Path kexts;
     private HostedKernel kernel;
     private InterruptingDevice device;
-    private long[] latencies = new long[1 << 16];
+    private final long[] latencies = new long[1 << 20];
     private int recorded;
 
     @Setup(Level.Trial)
@@ -235,16 +235,25 @@ public class InterruptLatencyBenchmark {
         }
     }
 
-    @TearDown(Level.Trial)
-    public void summariseAndShutdown() {
+    @Setup(Level.Iteration)
+    public void forgetLatencies() {
+        recorded = 0;
+    }
+
+    /** Print the device's own figures for the iteration: raise to the action's acknowledging write. */
+    @TearDown(Level.Iteration)
+    public void summariseIteration() {
         long[] sorted = Arrays.copyOf(latencies, Math.min(recorded, latencies.length));
         Arrays.sort(sorted);
         if (sorted.length > 0) {
-            System.out.printf("%nInterruptLatencyBenchmark: device timestamps, raise -> the action's acknowledging write,"
-                    + " over the last %d interrupts: median %.1f us, p90 %.1f us, p99 %.1f us, min %.1f us%n", sorted.length,
-                    sorted[sorted.length / 2] / 1e3, sorted[sorted.length * 9 / 10] / 1e3, sorted[sorted.length * 99 / 100] / 1e3,
-                    sorted[0] / 1e3);
+            System.out.printf("device: median %.1f us, p90 %.1f us, p99 %.1f us, min %.1f us over %d interrupts; ",
+                    sorted[sorted.length / 2] / 1e3, sorted[sorted.length * 9 / 10] / 1e3,
+                    sorted[sorted.length * 99 / 100] / 1e3, sorted[0] / 1e3, sorted.length);
         }
+    }
+
+    @TearDown(Level.Trial)
+    public void shutdown() {
         kernel.shutdown();
         DriverKexts.delete(kexts);
     }

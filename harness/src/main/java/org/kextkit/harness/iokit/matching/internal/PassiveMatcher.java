@@ -274,11 +274,19 @@ public final class PassiveMatcher {
         boolean deviceTree = s.hasDeviceTreeNames();
         for (String pattern : patterns) {
             if (deviceTree) {
-                // every key's names, in key order, split once per nub
-                for (String candidate : s.allDeviceTreeNames()) {
-                    if (compareKey(pattern, candidate)) {
-                        matched[0] = candidate;
+                if (!pattern.endsWith("*")) {
+                    // an exact pattern matches a name equal to itself, whichever key holds it
+                    if (s.deviceTreeNameSet().contains(pattern)) {
+                        matched[0] = pattern;
                         return true;
+                    }
+                } else {
+                    // every key's names, in key order, split once per nub
+                    for (String candidate : s.allDeviceTreeNames()) {
+                        if (compareKey(pattern, candidate)) {
+                            matched[0] = candidate;
+                            return true;
+                        }
                     }
                 }
             }

@@ -21,6 +21,7 @@ public final class Subject {
     // each key's names split once per pass: a nub meets many IONameMatch candidates
     private final Map<String, List<String>> namesByKey = new java.util.HashMap<>(8);
     private Boolean hasDeviceTreeNames;
+    private java.util.Set<String> deviceTreeNameSet;
     private String path;
     private final String role;
 
@@ -122,6 +123,14 @@ public final class Subject {
             return splitNames((byte[]) value);
         }
         return List.of();
+    }
+
+    /** Return every device-tree name of the service as a set, for exact name matches. */
+    public java.util.Set<String> deviceTreeNameSet() {
+        if (deviceTreeNameSet == null) {
+            deviceTreeNameSet = java.util.Set.copyOf(allDeviceTreeNames());
+        }
+        return deviceTreeNameSet;
     }
 
     /** Return every device-tree name of the service, key by key in {@link #deviceTreeNames} order. */
