@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.dd.plist.NSArray;
-import com.dd.plist.NSData;
 import com.dd.plist.NSDictionary;
-import com.dd.plist.NSNumber;
 import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
 import java.nio.file.Files;
@@ -24,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.kextkit.family.pci.internal.PciFamilyProvider;
 import org.kextkit.family.pci.internal.PciIds;
 import org.kextkit.family.pci.internal.PciMatchKey;
 import org.kextkit.family.pci.internal.PciMatchList;
@@ -31,8 +29,11 @@ import org.kextkit.family.pci.internal.PciMatcher;
 import org.kextkit.hardware.pci.PciDeviceModel;
 import org.kextkit.hardware.pci.PciIdentity;
 import org.kextkit.harness.bundle.InfoPlistReader;
+import org.kextkit.harness.iokit.Personalities;
+import org.kextkit.harness.iokit.matching.DriverCatalogue.MatchContext;
+import org.kextkit.harness.iokit.matching.IOCatalogue;
+import org.kextkit.harness.iokit.matching.MatchCandidate;
 import org.kextkit.kit.internal.KernelRuntime;
-import org.kextkit.kit.libkern.SInt32;
 import org.kextkit.pci.testing.TestKernel;
 
 /**
@@ -41,9 +42,11 @@ import org.kextkit.pci.testing.TestKernel;
  * the personality's other keys satisfied), each of which must match with the expected score and
  * category, and one device with other IDs, which must not.
  *
- * <p>Matching goes through {@link #match}: today the nub's own family matching ({@code
- * matchPropertyTable} and {@code IONameMatch} through {@code compareNames}); once the kernel's
- * catalogue is wired, that one method becomes a call to its {@code findDrivers}.
+ * <p>Matching goes the kernel's way: every readable Info.plist of the corpus sends its
+ * {@code IOKitPersonalities} to one {@link IOCatalogue} indexed by the PCI family, and each device is
+ * an {@link IOPCIDevice} nub over a simulated function, for which {@code findDrivers} runs the index,
+ * the generic keys ({@code IONameMatch} among them) and the nub's {@code matchPropertyTable}. The
+ * personality under test must be among the candidates, with its score and category.
  */
 class RealKextPciMatchingTest {
     /**
@@ -136,59 +139,125 @@ class RealKextPciMatchingTest {
             List<PciIds> devices = devicesNamedBy(personality);
             assertEquals(e.devices(), devices.size(), "devices built from the personality's items");
             for (PciIds ids : devices) {
-                Outcome x86 = match(personality, ids, "x86_64");
+                Outcome x86 = match(e.file(), e.personality(), ids, "x86_64");
                 assertTrue(x86.matched(), "should match " + ids);
                 assertEquals(e.x86Score(), x86.score(), "x86_64 score for " + ids);
                 assertEquals(e.category(), x86.category());
-                Outcome arm = match(personality, ids, "arm64");
-                assertTrue(arm.matched());
+                Outcome arm = match(e.file(), e.personality(), ids, "arm64");
+                assertTrue(arm.matched(), "should match " + ids + " on arm64");
                 assertEquals(e.arm64Score(), arm.score(), "arm64 score for " + ids);
             }
-            assertFalse(match(personality, NEUTRAL, "x86_64").matched(), "should not match a device with other IDs " + NEUTRAL);
-            assertEquals(List.of(), PciMatcher.warnings(personality), "real personalities parse cleanly");
+            assertFalse(match(e.file(), e.personality(), NEUTRAL, "x86_64").matched(),
+                    "should not match a device with other IDs " + NEUTRAL);
+            assertFalse(match(e.file(), e.personality(), NEUTRAL, "arm64").matched(),
+                    "should not match a device with other IDs " + NEUTRAL + " on arm64");
         }));
     }
 
     @Test
-    void ioPciMatchItemsAlsoMatchTheSubsystemRegisterWithoutTheArm64Bonus() {
+    void theCatalogueWarnsAboutExactlyTheKeysOfTheCorpusThatIoKitWouldMisread() throws Exception {
+        Corpus corpus = corpusCatalogue();
+        for (Expected e : TABLE) {
+            assertEquals(List.of(), corpus.warnings.get(e.file()).stream()
+                    .filter(line -> line.contains("personality \"" + e.personality() + "\" ")).collect(Collectors.toList()),
+                    e.file() + " " + e.personality() + ": the real PCI keys (upper-case masks, lists, vendor-only and"
+                            + " class matches) parse cleanly");
+        }
+        // The corpus's one misreadable key: IOHIDFamily's IOMatchDefer written as the string "YES".
+        String hid = "apple-IOHIDFamily/PlugIns/IOHIDEventDriver.kext/Info.plist";
+        List<String> all = corpus.warnings.values().stream().flatMap(List::stream).collect(Collectors.toList());
+        assertEquals(List.of("HID Fast Path", "BLE Trackable Accessory").stream().map(name -> hid + ": personality \"" + name
+                + "\" key IOMatchDefer: expected a boolean (<true/> or <false/>), found the string \"YES\"; I/O Kit reads it as"
+                + " an OSBoolean, so it is ignored as if the key were absent").collect(Collectors.toList()), all);
+    }
+
+    @Test
+    void ioPciMatchItemsAlsoMatchTheSubsystemRegisterWithoutTheArm64Bonus() throws Exception {
         Map<String, Object> mausi = pciPersonalities(corpus().resolve("acidanthera-IntelMausi/Info.plist")).get("IntelMausi");
         PciMatchList ids = PciMatcher.parsed(PciMatchKey.IOPCIMatch, (String) mausi.get("IOPCIMatch"));
         assertEquals(51, ids.items().size());
         PciIds subsystemOnly = new PciIds(NEUTRAL.vendorDevice(), NEUTRAL.classRevision(), ids.items().get(50).value());
-        Outcome arm = match(mausi, subsystemOnly, "arm64");
+        Outcome arm = match("acidanthera-IntelMausi/Info.plist", "IntelMausi", subsystemOnly, "arm64");
         assertTrue(arm.matched());
         assertEquals(1000, arm.score());
     }
 
     @Test
-    void maskedItemsMatchEveryDeviceIdTheMaskAllows() {
-        Map<String, Object> voodoo = pciPersonalities(corpus().resolve("VoodooI2C-VoodooI2C/Info.plist"))
-                .get("VoodooI2CPCIController");
+    void maskedItemsMatchEveryDeviceIdTheMaskAllows() throws Exception {
+        String file = "VoodooI2C-VoodooI2C/Info.plist";
+        String voodoo = "VoodooI2CPCIController";
         for (int device = 0x9d60; device <= 0x9d63; device++) {
-            assertTrue(match(voodoo, withPrimary(NEUTRAL, device << 16 | 0x8086), "x86_64").matched(),
+            assertTrue(match(file, voodoo, withPrimary(NEUTRAL, device << 16 | 0x8086), "x86_64").matched(),
                     Integer.toHexString(device));
         }
-        assertFalse(match(voodoo, withPrimary(NEUTRAL, 0x9d64_8086), "x86_64").matched());
-        assertFalse(match(voodoo, withPrimary(NEUTRAL, 0x9d60_8087), "x86_64").matched(), "the vendor is not masked");
+        assertFalse(match(file, voodoo, withPrimary(NEUTRAL, 0x9d64_8086), "x86_64").matched());
+        assertFalse(match(file, voodoo, withPrimary(NEUTRAL, 0x9d60_8087), "x86_64").matched(), "the vendor is not masked");
     }
 
-    // ---- the match itself: switch this to the catalogue once it is wired ----------------------------
+    // ---- the match itself: the kernel's catalogue and a nub ----------------------------------------
 
-    private static Outcome match(Map<String, Object> personality, PciIds ids, String architecture) {
+    /** The corpus catalogue, built once: every personality of every readable Info.plist. */
+    private static final class Corpus {
+        final IOCatalogue catalogue = new IOCatalogue(new PciFamilyProvider().matchIndexers());
+        /** Info.plist path relative to the corpus -> the catalogue's warnings for it, in order. */
+        final Map<String, List<String>> warnings = new LinkedHashMap<>();
+        /** Info.plist path relative to the corpus -> its CFBundleIdentifier (the personalities' publisher). */
+        final Map<String, String> publishers = new LinkedHashMap<>();
+
+        Corpus(Path root) throws Exception {
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path file : files.filter(p -> p.getFileName().toString().equals("Info.plist")).sorted()
+                        .collect(Collectors.toList())) {
+                    if (!readable(file)) {
+                        continue;
+                    }
+                    NSDictionary plist = new InfoPlistReader().read(file);
+                    NSObject id = plist.get("CFBundleIdentifier");
+                    NSObject personalities = plist.get("IOKitPersonalities");
+                    if (!(id instanceof NSString) || !(personalities instanceof NSDictionary)) {
+                        continue;
+                    }
+                    String relative = root.relativize(file).toString().replace('\\', '/');
+                    String bundleId = ((NSString) id).getContent();
+                    Map<String, Map<String, Object>> tables = new LinkedHashMap<>();
+                    for (Map.Entry<String, NSObject> e : ((NSDictionary) personalities).entrySet()) {
+                        if (e.getValue() instanceof NSDictionary) {
+                            tables.put(e.getKey(), Personalities.dictionary((NSDictionary) e.getValue()));
+                        }
+                    }
+                    List<String> lines = new ArrayList<>();
+                    catalogue.addDrivers(bundleId, tables, relative, lines::add);
+                    warnings.put(relative, lines);
+                    publishers.put(relative, bundleId);
+                }
+            }
+        }
+    }
+
+    private static Corpus loaded;
+
+    private static synchronized Corpus corpusCatalogue() throws Exception {
+        if (loaded == null) {
+            loaded = new Corpus(corpus());
+        }
+        return loaded;
+    }
+
+    /** Match a nub with {@code ids} on {@code architecture}; return what became of the file's personality. */
+    private static Outcome match(String file, String personality, PciIds ids, String architecture) throws Exception {
+        Corpus corpus = corpusCatalogue();
+        String publisher = corpus.publishers.get(file);
         TestKernel kernel = new TestKernel(architecture);
         try (KernelRuntime.Scope scope = kernel.enter()) {
             PciIdentity identity = new PciIdentity(ids.vendorId(), ids.deviceId(), ids.subsystemVendorId(),
                     ids.subsystemId(), ids.classCode(), ids.revisionId());
             IOPCIDevice nub = new IOPCIDevice(kernel.bus().plug(1, 0, new IdentityOnly(identity), null));
-            Object nameMatch = personality.get("IONameMatch");
-            if (nameMatch != null && !nub.compareNames(nameMatch, null)) {
-                return new Outcome(false, 0, null);
+            for (MatchCandidate c : corpus.catalogue.findDrivers(nub, MatchContext.EMPTY)) {
+                if (c.personalityName().equals(personality) && publisher.equals(c.table().get("IOPersonalityPublisher"))) {
+                    return new Outcome(true, c.score(), c.category());
+                }
             }
-            Object probeScore = personality.get("IOProbeScore");
-            SInt32 score = new SInt32(probeScore instanceof Number ? ((Number) probeScore).intValue() : 0);
-            boolean matched = nub.matchPropertyTable(personality, score);
-            Object category = personality.getOrDefault("IOMatchCategory", "IODefaultMatchCategory");
-            return new Outcome(matched, score.value, (String) category);
+            return new Outcome(false, 0, null);
         }
     }
 
@@ -261,7 +330,6 @@ class RealKextPciMatchingTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> pciPersonalities(Path plist) {
         NSDictionary root;
         try {
@@ -275,39 +343,13 @@ class RealKextPciMatchingTest {
             return result;
         }
         for (Map.Entry<String, NSObject> e : ((NSDictionary) personalities).entrySet()) {
-            Object value = toJava(e.getValue());
-            if (value instanceof Map && "IOPCIDevice".equals(((Map<String, Object>) value).get("IOProviderClass"))) {
-                result.put(e.getKey(), (Map<String, Object>) value);
+            if (e.getValue() instanceof NSDictionary) {
+                Map<String, Object> table = Personalities.dictionary((NSDictionary) e.getValue());
+                if ("IOPCIDevice".equals(table.get("IOProviderClass"))) {
+                    result.put(e.getKey(), table);
+                }
             }
         }
         return result;
-    }
-
-    private static Object toJava(NSObject value) {
-        if (value instanceof NSString) {
-            return ((NSString) value).getContent();
-        }
-        if (value instanceof NSNumber) {
-            NSNumber n = (NSNumber) value;
-            return n.isBoolean() ? (Object) n.boolValue() : n.isInteger() ? (Object) n.longValue() : (Object) n.doubleValue();
-        }
-        if (value instanceof NSArray) {
-            List<Object> list = new ArrayList<>();
-            for (NSObject o : ((NSArray) value).getArray()) {
-                list.add(toJava(o));
-            }
-            return list;
-        }
-        if (value instanceof NSDictionary) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            for (Map.Entry<String, NSObject> e : ((NSDictionary) value).entrySet()) {
-                map.put(e.getKey(), toJava(e.getValue()));
-            }
-            return map;
-        }
-        if (value instanceof NSData) {
-            return ((NSData) value).bytes();
-        }
-        return value == null ? null : value.toString();
     }
 }

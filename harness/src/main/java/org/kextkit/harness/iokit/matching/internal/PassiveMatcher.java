@@ -274,8 +274,15 @@ public final class PassiveMatcher {
         boolean deviceTree = s.hasDeviceTreeNames();
         for (String pattern : patterns) {
             if (deviceTree) {
-                for (String key : MatchKeys.DEVICE_TREE_NAME_KEYS) {
-                    for (String candidate : s.deviceTreeNames(key)) {
+                if (!pattern.endsWith("*")) {
+                    // an exact pattern matches a name equal to itself, whichever key holds it
+                    if (s.deviceTreeNameSet().contains(pattern)) {
+                        matched[0] = pattern;
+                        return true;
+                    }
+                } else {
+                    // every key's names, in key order, split once per nub
+                    for (String candidate : s.allDeviceTreeNames()) {
                         if (compareKey(pattern, candidate)) {
                             matched[0] = candidate;
                             return true;

@@ -18,6 +18,10 @@ public final class Subject {
     private final IntSupplier matchedServiceCount;
     private Map<String, Object> properties;
     private List<String> deviceTreeNames;
+    // each key's names split once per pass: a nub meets many IONameMatch candidates
+    private final Map<String, List<String>> namesByKey = new java.util.HashMap<>(8);
+    private Boolean hasDeviceTreeNames;
+    private java.util.Set<String> deviceTreeNameSet;
     private String path;
     private final String role;
 
@@ -88,13 +92,18 @@ public final class Subject {
 
     /** Return true if the service has device-tree style name properties ({@code name}, {@code compatible}, ...). */
     public boolean hasDeviceTreeNames() {
-        Map<String, Object> props = properties();
-        for (String key : MatchKeys.DEVICE_TREE_NAME_KEYS) {
-            if (props.get(key) instanceof String || props.get(key) instanceof byte[]) {
-                return true;
+        if (hasDeviceTreeNames == null) {
+            boolean found = false;
+            Map<String, Object> props = properties();
+            for (String key : MatchKeys.DEVICE_TREE_NAME_KEYS) {
+                if (props.get(key) instanceof String || props.get(key) instanceof byte[]) {
+                    found = true;
+                    break;
+                }
             }
+            hasDeviceTreeNames = found;
         }
-        return false;
+        return hasDeviceTreeNames;
     }
 
     /**
@@ -102,6 +111,10 @@ public final class Subject {
      * list per key of {@link MatchKeys#DEVICE_TREE_NAME_KEYS}, each value split at NULs.
      */
     public List<String> deviceTreeNames(String key) {
+        return namesByKey.computeIfAbsent(key, this::splitDeviceTreeNames);
+    }
+
+    private List<String> splitDeviceTreeNames(String key) {
         Object value = properties().get(key);
         if (value instanceof String) {
             return splitNames(((String) value).getBytes(StandardCharsets.UTF_8));
@@ -112,7 +125,15 @@ public final class Subject {
         return List.of();
     }
 
-    /** Return every device-tree name of the service, for explanations. */
+    /** Return every device-tree name of the service as a set, for exact name matches. */
+    public java.util.Set<String> deviceTreeNameSet() {
+        if (deviceTreeNameSet == null) {
+            deviceTreeNameSet = java.util.Set.copyOf(allDeviceTreeNames());
+        }
+        return deviceTreeNameSet;
+    }
+
+    /** Return every device-tree name of the service, key by key in {@link #deviceTreeNames} order. */
     public List<String> allDeviceTreeNames() {
         if (deviceTreeNames == null) {
             List<String> all = new ArrayList<>();
@@ -135,7 +156,7 @@ public final class Subject {
                 start = i + 1;
             }
         }
-        return names;
+        return List.copyOf(names);
     }
 
     /** Return "name@location (Class : IOService)". */
