@@ -45,6 +45,16 @@ class PciMatchIndexerTest {
         assertEquals(Set.of(), indexer.personalityKeys(Map.of("IOPCIMatch", "0x1&0x0x0")), "the typo matches everything");
         assertEquals(Set.of(), indexer.personalityKeys(Map.of("IOPCIClassMatch", "0x00030000&0x00ff0000")));
         assertEquals(Set.of(), indexer.personalityKeys(Map.of("IONameMatch", "pci-bridge")));
+        assertEquals(Set.of(), indexer.personalityKeys(Map.of("IONameMatch", List.of("pci8086,153a", "ethernet"))),
+                "one name that is not a PCI name leaves the personality unindexed");
+    }
+
+    @Test
+    void pciDeviceTreeNamesInIONameMatchAreFiledByVendorOrClass() {
+        assertEquals(Set.of("v:8086", "s:8086"), indexer.personalityKeys(Map.of("IONameMatch", "pci8086,153a")),
+                "a device name matches through the nub's own IDs or its subsystem IDs");
+        assertEquals(Set.of("v:8086", "s:8086", "c:2"),
+                indexer.personalityKeys(Map.of("IONameMatch", List.of("pci8086,153a", "pciclass,020000"))));
         assertEquals(Set.of(), indexer.personalityKeys(Map.of("IOPCIMatch", 5L)));
     }
 

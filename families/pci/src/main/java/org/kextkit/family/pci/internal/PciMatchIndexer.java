@@ -36,7 +36,56 @@ public final class PciMatchIndexer implements MatchIndexer, ChecksFamilyKeys {
                 return keys;
             }
         }
-        return Set.of();
+        return nameKeys(personality.get("IONameMatch"));
+    }
+
+    /**
+     * Return the keys of an {@code IONameMatch} whose every name is a PCI device-tree name: a nub
+     * answers to {@code pciVVVV,DDDD} only through its own IDs or its subsystem IDs (its name and
+     * its {@code compatible} entries), and to {@code pciclass,CCSSPP} only through its class code.
+     * Any other name (a device type such as {@code ethernet}, a wildcard before the vendor is
+     * complete) leaves the personality unindexed.
+     */
+    private static Set<String> nameKeys(Object names) {
+        List<?> list = names instanceof String ? List.of(names) : names instanceof List ? (List<?>) names : List.of();
+        Set<String> keys = new HashSet<>();
+        for (Object name : list) {
+            if (!(name instanceof String)) {
+                return Set.of();
+            }
+            String text = (String) name;
+            int comma = text.indexOf(',');
+            if (!text.startsWith("pci") || comma < 4) {
+                return Set.of();
+            }
+            String first = text.substring(3, comma);
+            if (first.equals("class")) {
+                String code = text.substring(comma + 1);
+                if (code.length() < 2 || !isHex(code.substring(0, 2))) {
+                    return Set.of();
+                }
+                keys.add(classKey(Integer.parseInt(code.substring(0, 2), 16)));
+            } else if (first.length() <= 4 && isHex(first)) {
+                int vendor = Integer.parseInt(first, 16);
+                keys.add(vendorKey(vendor));
+                keys.add(subsystemKey(vendor));
+            } else {
+                return Set.of();
+            }
+        }
+        return keys;
+    }
+
+    private static boolean isHex(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.digit(text.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Set<String> keysOf(PciMatchList list) {
