@@ -71,10 +71,15 @@ public final class FooDriverKexts {
 
     /** As {@link #bootWithTestBus()}, keeping time in {@code mode}. */
     public static HostedKernel bootWithTestBus(org.kextkit.harness.scheduler.TimeMode mode) {
+        return bootWithTestBus(settings -> settings.withTimeMode(mode));
+    }
+
+    /** As {@link #bootWithTestBus()}, with settings adjusted by {@code adjust}. */
+    public static HostedKernel bootWithTestBus(java.util.function.UnaryOperator<KernelSettings> adjust) {
         MachineDescription machine = new MachineDescription("test machine", "SimMachine", "kextkit1,1", 7, List.of(
                 new MachineDescription.Device("TESTBUS", "Devices[0]", Map.of("device-id", 0x1234)),
                 new MachineDescription.Device("TESTBUS", "Devices[1]", Map.of("device-id", 0x5678))));
-        KernelSettings settings = KernelSettings.defaults().withMachine(machine).withTimeMode(mode);
+        KernelSettings settings = adjust.apply(KernelSettings.defaults().withMachine(machine));
         return HostedKernel.boot(settings, new KextRepository(KernelPseudoKexts.forKernel(settings.kernelVersion(), settings.arch())),
                 List.of(new TestBusFamily()));
     }

@@ -55,6 +55,56 @@ class HostedKernelIOKitTest {
     }
 
     @Test
+    void aDriverWhoseStartNeverReturnsFailsThatMatchAndTheNextCandidateStarts() {
+        HostedKernel watched = FooDriverKexts.bootWithTestBus(settings -> settings.withWatchdog(java.time.Duration.ofMillis(300)));
+        try {
+            String driver = """
+                    package com.example.hang;
+                    import org.kextkit.kit.iokit.IOService;
+                    import static org.kextkit.kit.iokit.IOLib.IODelay;
+                    import static org.kextkit.kit.libkern.Libkern.printf;
+                    public class %s extends IOService {
+                        @Override public boolean start(IOService provider) {
+                            if (!super.start(provider)) return false;
+                            printf("%s start");
+                            // Poll a status that never changes, as a driver waiting on dead hardware would.
+                            while (Boolean.TRUE.equals(getProperty("NeverReady"))) { IODelay(10); }
+                            return true;
+                        }
+                    }
+                    """;
+            TestKexts.write(dir, "HangDriver", identity("com.example.HangDriver", "HangDriver", "1.0.0")
+                    + libraries("com.apple.kpi.iokit", "8.0.0", "com.apple.kpi.libkern", "8.0.0", TestBusFamily.ID, "1.0")
+                    + "<key>IOKitPersonalities</key><dict>\n"
+                    + "<key>Hang</key><dict><key>IOClass</key><string>com_example_hang_Hang</string>"
+                    + "<key>IOProviderClass</key><string>TestBusNub</string><key>IOProbeScore</key><integer>2000</integer>"
+                    + "<key>NeverReady</key><true/></dict>\n"
+                    + "<key>Fallback</key><dict><key>IOClass</key><string>com_example_hang_Fallback</string>"
+                    + "<key>IOProviderClass</key><string>TestBusNub</string><key>IOProbeScore</key><integer>1000</integer></dict>\n"
+                    + "</dict>\n",
+                    Map.of("com.example.hang.Hang", driver.formatted("Hang", "Hang"),
+                            "com.example.hang.Fallback", driver.formatted("Fallback", "Fallback")), null);
+
+            watched.addRepository(dir);
+
+            List<TestBusNub> busNubs = watched.iokit().services().stream().filter(s -> s instanceof TestBusNub)
+                    .map(s -> (TestBusNub) s).collect(Collectors.toList());
+            String log = watched.logText();
+            for (TestBusNub nub : busNubs) {
+                IOService client = nub.getClient();
+                assertNotNull(client, log);
+                assertEquals("com_example_hang_Fallback", client.getMetaClassName(), log);
+                assertTrue(client.serviceState().started, log);
+            }
+            assertTrue(log.contains("com_example_hang_Hang::start("), log);
+            assertTrue(log.contains("trying the next candidate in IODefaultMatchCategory"), log);
+            assertFalse(watched.hasPanicked(), "a hung start fails its match; it does not panic the kernel");
+        } finally {
+            watched.shutdown();
+        }
+    }
+
+    @Test
     void concurrentMatchingOfOneNubStartsOneDriverPerCategory() throws Exception {
         HostedKernel realTime = FooDriverKexts.bootWithTestBus(org.kextkit.harness.scheduler.TimeMode.REAL);
         try {
