@@ -187,6 +187,9 @@ public class IOPCIDevice extends IOService implements ExplainsFamilyMatch {
         Object target;
         Object refCon;
         boolean enabled;
+        // A message-signalled interrupt raised while its vector is masked is remembered (the
+        // capability's pending bit) and delivered when the vector is enabled again.
+        boolean pending;
     }
 
     /**
@@ -452,6 +455,14 @@ public class IOPCIDevice extends IOService implements ExplainsFamilyMatch {
         }
         if (source > 0) {
             enableMsi();
+            boolean wasPending;
+            synchronized (sources) {
+                wasPending = sources[source].pending;
+                sources[source].pending = false;
+            }
+            if (wasPending) {
+                deliver(source);
+            }
         } else if (function.intxAsserted() && !function.msiEnabled()) {
             // A level interrupt still asserted when re-enabled fires again, as on a real controller.
             deliver(0);
@@ -504,6 +515,7 @@ public class IOPCIDevice extends IOService implements ExplainsFamilyMatch {
         synchronized (sources) {
             Source s = sources[index];
             if (s == null || !s.enabled) {
+                latchIfMessaged(s, index);
                 return;
             }
         }
@@ -513,11 +525,20 @@ public class IOPCIDevice extends IOService implements ExplainsFamilyMatch {
             synchronized (sources) {
                 s = sources[index];
                 if (s == null || !s.enabled) {
+                    latchIfMessaged(s, index);
                     return;
                 }
             }
             s.handler.handleInterrupt(s.target, s.refCon, this, index);
         });
+    }
+
+    // Called with the sources locked: an MSI vector that is masked keeps the interrupt pending; a
+    // level interrupt needs nothing, as the line stays asserted until the driver clears it.
+    private static void latchIfMessaged(Source s, int index) {
+        if (s != null && index > 0) {
+            s.pending = true;
+        }
     }
 
     /** Receives the function's interrupt lines. */

@@ -178,6 +178,29 @@ class IOPCIDeviceTest {
     }
 
     @Test
+    void anMsiRaisedWhileItsVectorIsDisabledIsDeliveredWhenItIsEnabledAgain() {
+        List<Integer> sources = new ArrayList<>();
+        nic.setMemoryEnable(true);
+        nic.setBusMasterEnable(true);
+        nic.registerInterrupt(1, null, (t, r, d, s) -> sources.add(s), null);
+        nic.enableInterrupt(1);
+        nic.disableInterrupt(1);
+        DeviceRegisters regs = nic.getDeviceMemoryWithRegister(kIOPCIConfigBaseAddress0).deviceRegisters();
+        regs.write32(NicDevice.INT_MASK, NicDevice.INT_LINK);
+
+        ((NicDevice) nicFunction.model()).setLinkUp(false);
+        kernel.scheduler().deliverInterrupts();
+        assertEquals(List.of(), sources, "nothing arrives while the vector is masked");
+
+        nic.enableInterrupt(1);
+        kernel.scheduler().deliverInterrupts();
+        assertEquals(List.of(1), sources, "the pending message arrives once the vector is unmasked, and only once");
+        nic.enableInterrupt(1);
+        kernel.scheduler().deliverInterrupts();
+        assertEquals(List.of(1), sources);
+    }
+
+    @Test
     void matchesPciKeysAndNamesLikeApplesFamily() {
         SInt32 score = new SInt32(500);
         assertTrue(nic.matchPropertyTable(Map.of("IOPCIMatch", "0x0e7e1234"), score));
