@@ -55,7 +55,6 @@ import org.kextkit.harness.scheduler.KernelLock;
 import org.kextkit.harness.scheduler.KernelStallException;
 import org.kextkit.harness.scheduler.SchedulerSetup;
 import org.kextkit.harness.scheduler.Schedulers;
-import org.kextkit.harness.scheduler.TimeMode;
 import org.kextkit.harness.scheduler.VirtualTimeScheduler;
 import org.kextkit.harness.version.VersionGrammar;
 import org.kextkit.kit.internal.ExecutionContext;
@@ -150,19 +149,12 @@ public final class HostedKernel implements AutoCloseable {
     private HostedScheduler createScheduler(KernelSettings settings) {
         SchedulerSetup setup = new SchedulerSetup(kernelName, settings.seed(), settings.watchdog(), new KernelWideServices(),
                 this::threadPanicked, log::kernel);
-        try {
-            return Schedulers.create(settings.timeMode(), setup);
-        } catch (UnsupportedOperationException e) {
-            // Until real time is part of the build, a kernel asked for it runs in virtual time.
-            log.kernel("kextkit: " + settings.timeMode().configName() + " time is not available in this build ("
-                    + e.getMessage() + "); this kernel runs in virtual time.");
-            return Schedulers.create(TimeMode.VIRTUAL, setup);
-        }
+        return Schedulers.create(settings.timeMode(), setup);
     }
 
     /** Return the driver catalogue of a kernel with these families, indexed by their nub classes' indexers. */
     private static DriverCatalogue newCatalogue(List<FamilyProvider> families) {
-        Map<String, MatchIndexer> indexers = new java.util.HashMap<>();
+        Map<String, MatchIndexer> indexers = new HashMap<>();
         for (FamilyProvider family : families) {
             indexers.putAll(family.matchIndexers());
         }

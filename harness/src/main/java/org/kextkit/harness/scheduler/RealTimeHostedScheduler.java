@@ -226,6 +226,10 @@ public final class RealTimeHostedScheduler implements HostedScheduler {
 
     @Override
     public ExecutionContext currentContext() {
+        if (delegate instanceof RealTimeScheduler threads && !threads.isOwnThread() && !isKernelThread()) {
+            // A thread the kernel did not start and that has not entered it is outside the kernel.
+            return ExecutionContext.NONE;
+        }
         ExecutionContext context = delegate.currentContext();
         // A caller from outside runs as a kernel thread in thread context while it is inside.
         return context == ExecutionContext.NONE && entered.get() ? ExecutionContext.THREAD : context;

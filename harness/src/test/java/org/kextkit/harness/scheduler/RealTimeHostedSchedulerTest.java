@@ -14,18 +14,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.kextkit.kit.internal.ExecutionContext;
 import org.kextkit.kit.internal.KernelPanic;
 import org.kextkit.kit.internal.KernelRuntime;
-import org.kextkit.kit.internal.KernelScheduler;
+import org.kextkit.kit.internal.RealTimeScheduler;
 import org.kextkit.kit.internal.KernelServices;
 import org.kextkit.kit.internal.WaitQueue;
 
 class RealTimeHostedSchedulerTest {
     private final KernelServices services = (caller, function, message) -> { };
     private final AtomicReference<String> panic = new AtomicReference<>();
-    private final RealTimeHostedScheduler scheduler = new RealTimeHostedScheduler(new HostThreads(),
+    private final RealTimeHostedScheduler scheduler = new RealTimeHostedScheduler(threads(),
             new SchedulerSetup("real", 0, Duration.ofMillis(200), services,
                     (text, cause, thread, context) -> panic.set(text + " / " + context), line -> { }));
 
@@ -84,129 +85,14 @@ class RealTimeHostedSchedulerTest {
         assertFalse(scheduler.isKernelThread());
     }
 
-    /** A minimal real-time kit scheduler for these tests: host threads, the host clock, monitor waits. */
-    private static final class HostThreads implements KernelScheduler {
-        private final long start = System.nanoTime();
-        private final ThreadLocal<Deque<ExecutionContext>> contexts = ThreadLocal.withInitial(ArrayDeque::new);
+    private RealTimeScheduler threads() {
+        RealTimeScheduler threads = new RealTimeScheduler("real");
+        threads.bind(services);
+        return threads;
+    }
 
-        @Override
-        public long nanoTime() {
-            return System.nanoTime() - start;
-        }
-
-        @Override
-        public void sleep(long nanos) {
-            newWaitQueue("sleep").await(() -> false, nanoTime() + nanos);
-        }
-
-        @Override
-        public void spin(long nanos) {
-            long end = nanoTime() + nanos;
-            while (nanoTime() < end) {
-                Thread.onSpinWait();
-            }
-        }
-
-        @Override
-        public WaitQueue newWaitQueue(String name) {
-            return new WaitQueue() {
-                @Override
-                public synchronized boolean await(BooleanSupplier condition, long deadlineNanos) {
-                    while (!condition.getAsBoolean()) {
-                        long left = deadlineNanos - nanoTime();
-                        if (left <= 0) {
-                            return false;
-                        }
-                        try {
-                            TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return false;
-                        }
-                    }
-                    return true;
-                }
-
-                @Override
-                public synchronized void wakeAll() {
-                    notifyAll();
-                }
-
-                @Override
-                public synchronized void wakeOne() {
-                    notify();
-                }
-
-                @Override
-                public String name() {
-                    return name;
-                }
-            };
-        }
-
-        @Override
-        public KernelThread startThread(String name, ExecutionContext context, Runnable body) {
-            CountDownLatch done = new CountDownLatch(1);
-            Thread thread = new Thread(() -> {
-                try {
-                    runInContext(context, body);
-                } finally {
-                    done.countDown();
-                }
-            }, name);
-            thread.setDaemon(true);
-            thread.start();
-            return new KernelThread() {
-                @Override
-                public String name() {
-                    return name;
-                }
-
-                @Override
-                public boolean isAlive() {
-                    return done.getCount() > 0;
-                }
-
-                @Override
-                public boolean join(long deadlineNanos) {
-                    try {
-                        return done.await(Math.max(0, deadlineNanos - nanoTime()), TimeUnit.NANOSECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return false;
-                    }
-                }
-            };
-        }
-
-        @Override
-        public ExecutionContext currentContext() {
-            return contexts.get().isEmpty() ? ExecutionContext.NONE : contexts.get().peek();
-        }
-
-        @Override
-        public void runInContext(ExecutionContext context, Runnable body) {
-            contexts.get().push(context);
-            try {
-                body.run();
-            } finally {
-                contexts.get().pop();
-            }
-        }
-
-        @Override
-        public Callout scheduleCallout(String name, long deadlineNanos, ExecutionContext context, Runnable callout) {
-            throw new UnsupportedOperationException("not used by these tests");
-        }
-
-        @Override
-        public Callout scheduleHardwareEvent(String name, long deadlineNanos, Runnable event) {
-            throw new UnsupportedOperationException("not used by these tests");
-        }
-
-        @Override
-        public void postInterrupt(String source, Runnable handler) {
-            startThread("interrupt", ExecutionContext.PRIMARY_INTERRUPT, handler);
-        }
+    @AfterEach
+    void stop() {
+        scheduler.shutdown();
     }
 }

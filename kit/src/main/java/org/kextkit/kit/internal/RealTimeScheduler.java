@@ -32,6 +32,8 @@ public class RealTimeScheduler implements KernelScheduler {
     private final String name;
     private final long bootNanos = System.nanoTime();
     private final ThreadLocal<ExecutionContext> context = ThreadLocal.withInitial(() -> ExecutionContext.THREAD);
+    // True on the threads this scheduler runs kernel code on (kernel threads, callouts, interrupts).
+    private final ThreadLocal<Boolean> ownThread = ThreadLocal.withInitial(() -> false);
     private final Set<Thread> kernelThreads = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor timer;
     private final ThreadPoolExecutor threadCalls;
@@ -139,6 +141,14 @@ public class RealTimeScheduler implements KernelScheduler {
         return context.get();
     }
 
+    /**
+     * Return true if the calling thread is one this scheduler runs kernel code on (a kernel thread, a
+     * thread call, the interrupt thread); a hosted kernel treats every other thread as outside it.
+     */
+    public boolean isOwnThread() {
+        return ownThread.get();
+    }
+
     @Override
     public void runInContext(ExecutionContext inner, Runnable body) {
         ExecutionContext outer = context.get();
@@ -225,6 +235,7 @@ public class RealTimeScheduler implements KernelScheduler {
             Thread self = Thread.currentThread();
             try (KernelRuntime.Scope scope = KernelRuntime.enter(services)) {
                 context.set(bodyContext);
+                ownThread.set(true);
                 body.run();
             } catch (KernelThreadStopped | KernelPanic stoppedOrAlreadyReported) {
                 // a stopped thread just ends; a panic was recorded by the kernel when it was raised
@@ -232,6 +243,7 @@ public class RealTimeScheduler implements KernelScheduler {
                 uncaught(bodyName, bodyContext, escaped);
             } finally {
                 context.remove();
+                ownThread.remove();
                 kernelThreads.remove(self);
             }
         };
