@@ -1,0 +1,121 @@
+package org.kextkit.harness.check;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The stable ids of every check, with a one-line title and the default severity. docs/checks.md
+ * describes each one: the bad pattern, why it matters in a real kernel, and the fix. Ids never
+ * change meaning once published; new checks get new ids.
+ */
+public final class Checks {
+    /** One check. */
+    public record Check(String id, String title, Severity severity) {
+    }
+
+    private static final Map<String, Check> ALL = new LinkedHashMap<>();
+
+    // ---- locks (kext-semantics §7.1-7.2, catalogue rows 1-8, 30)
+    /** A lock allocated or initialised and never freed or destroyed (at unload). */
+    public static final String LCK_1 = def("LCK-1", "lock allocated or initialised but never freed or destroyed", Severity.WARNING);
+    /** A lock freed or destroyed with a group other than the one it was made with. */
+    public static final String LCK_2 = def("LCK-2", "lock freed or destroyed with the wrong group", Severity.ERROR);
+    /** A lock group freed while locks made in it are still alive. */
+    public static final String LCK_3 = def("LCK-3", "lock group freed while its locks are alive", Severity.WARNING);
+    /** A lock freed or destroyed while held or waited on. */
+    public static final String LCK_4 = def("LCK-4", "lock freed or destroyed while held", Severity.ERROR);
+    /** A non-recursive mutex taken again by the thread that holds it. */
+    public static final String LCK_5 = def("LCK-5", "recursive acquisition of a non-recursive lock", Severity.ERROR);
+    /** A lock released by a thread that does not hold it, or released twice. */
+    public static final String LCK_6 = def("LCK-6", "unlock of a lock not held by this thread", Severity.ERROR);
+    /** A blocking call while holding a spin lock or at primary interrupt level. */
+    public static final String LCK_7 = def("LCK-7", "blocking call with a spin lock held or in interrupt context", Severity.ERROR);
+    /** A lock still held when a kext entry point returns to the kernel. */
+    public static final String LCK_HELD = def("LCK-HELD", "lock still held when an entry point returns to the kernel", Severity.ERROR);
+    /** Two lock classes taken in both orders: a possible deadlock. */
+    public static final String LCK_ORDER = def("LCK-ORDER", "lock-order inversion (possible deadlock)", Severity.ERROR);
+    /** A lock taken at primary interrupt level and elsewhere with interrupts enabled. */
+    public static final String LCK_IRQ = def("LCK-IRQ", "lock taken in interrupt context and elsewhere with interrupts enabled", Severity.ERROR);
+    /** A gate or spin lock held longer than the configured threshold. */
+    public static final String LCK_LONG = def("LCK-LONG", "gate or spin lock held too long", Severity.WARNING);
+
+    // ---- memory (§7.3, rows 11, 13-19)
+    /** A block freed with a function that does not pair with the one that allocated it. */
+    public static final String MEM_1 = def("MEM-1", "allocator and free function do not match", Severity.ERROR);
+    /** A free whose size differs from the allocation's. */
+    public static final String MEM_2 = def("MEM-2", "free size differs from allocation size", Severity.ERROR);
+    /** A block freed twice. */
+    public static final String MEM_3 = def("MEM-3", "double free", Severity.ERROR);
+    /** Memory still allocated by the kext at stop or unload. */
+    public static final String MEM_4 = def("MEM-4", "memory leaked at stop or unload", Severity.WARNING);
+    /** {@code OSMalloc_Tagfree} with blocks of the tag still allocated. */
+    public static final String MEM_5 = def("MEM-5", "OSMalloc tag freed with live blocks", Severity.ERROR);
+    /** A free of something never allocated, or of a pointer into the middle of a block. */
+    public static final String MEM_INVALID_FREE = def("MEM-INVALID-FREE", "free of memory that was never allocated", Severity.ERROR);
+    /** A read or write through a freed block. */
+    public static final String MEM_UAF = def("MEM-UAF", "use after free", Severity.ERROR);
+    /** A read or write past either end of a block. */
+    public static final String MEM_OOB = def("MEM-OOB", "out-of-bounds access", Severity.ERROR);
+    /** An allocation of zero bytes. */
+    public static final String MEM_ZERO = def("MEM-ZERO", "zero-size allocation", Severity.WARNING);
+
+    // ---- objects, work loops, thread calls (§7.4-7.5, rows 12, 16, 20-24)
+    /** An OSObject released more times than it was retained. */
+    public static final String OBJ_1 = def("OBJ-1", "OSObject over-released", Severity.ERROR);
+    /** An OSObject retained after it was freed. */
+    public static final String OBJ_2 = def("OBJ-2", "OSObject retained after free", Severity.ERROR);
+    /** Instances of the kext's classes still alive at unload. */
+    public static final String OBJ_3 = def("OBJ-3", "instances of the kext's classes alive at unload", Severity.ERROR);
+    /** An event source released while still added to a work loop. */
+    public static final String WL_1 = def("WL-1", "event source released while on a work loop", Severity.ERROR);
+    /** A timer still armed when removed, released or at stop. */
+    public static final String WL_2 = def("WL-2", "timer left armed", Severity.ERROR);
+    /** {@code runAction}/{@code runCommand} from interrupt context. */
+    public static final String WL_3 = def("WL-3", "command gate used from interrupt context", Severity.ERROR);
+    /** {@code commandSleep} without holding the gate. */
+    public static final String WL_4 = def("WL-4", "commandSleep without the gate", Severity.ERROR);
+    /** A work loop, thread or event source still running or registered at stop/unload. */
+    public static final String WL_LIVE = def("WL-LIVE", "work loop, event source or interrupt handler left running", Severity.ERROR);
+    /** A memory descriptor prepared and never completed. */
+    public static final String MD_PREPARED = def("MD-PREPARED", "memory descriptor prepared and not completed", Severity.WARNING);
+    /** DMA still programmed into a device when its driver stopped. */
+    public static final String DMA_LIVE = def("DMA-LIVE", "DMA still programmed into the device at stop", Severity.ERROR);
+    /** {@code thread_call_free} of a pending call. */
+    public static final String TC_1 = def("TC-1", "thread call freed while pending", Severity.ERROR);
+    /** Thread calls outstanding at unload. */
+    public static final String TC_2 = def("TC-2", "thread calls outstanding at unload", Severity.ERROR);
+
+    // ---- stack and recursion (seed: "Performance and Stability Tips")
+    /** The kernel stack budget was exceeded. */
+    public static final String STK_OVERFLOW = def("STK-OVERFLOW", "kernel stack overflow", Severity.ERROR);
+    /** A recursive cycle in the kext's call graph. */
+    public static final String STK_RECURSION = def("STK-RECURSION", "recursion in kernel code", Severity.WARNING);
+    /** A method whose frame is unusually large. */
+    public static final String STK_FRAME = def("STK-FRAME", "unusually large stack frame", Severity.NOTE);
+
+    // ---- style and forbidden APIs (seed: "Kernel Programming Style")
+    /** A bundle id or class name that is not reverse-DNS or uses a reserved prefix. */
+    public static final String STY_NAME = def("STY-NAME", "name not in reverse-DNS form or uses a reserved prefix", Severity.WARNING);
+    /** A user-space API used from kernel code (files, sockets, exit, exec, raw threads, stdout, ...). */
+    public static final String API_USER = def("API-USER", "user-space API used in kernel code", Severity.ERROR);
+    /** Floating point in kernel code. */
+    public static final String API_FLOAT = def("API-FLOAT", "floating point in kernel code", Severity.NOTE);
+
+    private Checks() {
+    }
+
+    private static String def(String id, String title, Severity severity) {
+        ALL.put(id, new Check(id, title, severity));
+        return id;
+    }
+
+    /** Return every check, in catalogue order. */
+    public static Map<String, Check> all() {
+        return java.util.Collections.unmodifiableMap(ALL);
+    }
+
+    /** Return the check with this id, or {@code null}. */
+    public static Check get(String id) {
+        return ALL.get(id);
+    }
+}
