@@ -25,6 +25,7 @@ import org.kextkit.harness.bundle.ScanResult;
 import org.kextkit.harness.bundle.KextExecutable;
 import org.kextkit.harness.bundle.KextExecutableException;
 import org.kextkit.harness.diagnostics.DiagnosticGroup;
+import org.kextkit.harness.check.KernelFindings;
 import org.kextkit.harness.family.BuiltInKext;
 import org.kextkit.harness.family.FamilyProvider;
 import org.kextkit.harness.family.HardwareContext;
@@ -118,6 +119,8 @@ public final class HostedKernel implements AutoCloseable {
     private final long bootRealNanos = System.nanoTime();
     private final HostedScheduler scheduler;
     private final KernelLock stateLock;
+    // What the checkers report while kexts load and run.
+    private final KernelFindings findings = new KernelFindings();
     // Simulated kernel memory; a fault (overrun, double free, use after free, ...) panics this kernel.
     private final SimulatedHeap heap = new SimulatedHeap(fault -> {
         throw new KernelWideServices().panic(fault.report());
@@ -1088,6 +1091,11 @@ public final class HostedKernel implements AutoCloseable {
     }
 
     // ---- I/O Kit ------------------------------------------------------------------------------------
+
+    /** Return what the checkers found in this kernel so far (see docs/checks.md). */
+    public KernelFindings findings() {
+        return findings;
+    }
 
     /** Return this kernel's simulated memory (allocations, physical pages for DMA, live allocations for leak reports). */
     public SimulatedHeap heap() {
