@@ -49,6 +49,8 @@ public final class RuntimeChecks implements KernelChecks {
             KernelHeap.Allocator.IORWLOCK, KernelHeap.Allocator.LCK_MTX, KernelHeap.Allocator.LCK_SPIN,
             KernelHeap.Allocator.LCK_RW, KernelHeap.Allocator.LCK_MTX_EMBEDDED, KernelHeap.Allocator.LCK_SPIN_EMBEDDED,
             KernelHeap.Allocator.LCK_RW_EMBEDDED);
+    private static final Set<KernelHeap.Allocator> LOCK_GROUPS = EnumSet.of(KernelHeap.Allocator.LCK_GRP,
+            KernelHeap.Allocator.LCK_GRP_ATTR, KernelHeap.Allocator.LCK_ATTR);
     private static final Set<KernelHeap.Allocator> NON_BLOCKING = EnumSet.of(KernelHeap.Allocator.OSMALLOC);
 
     private final FindingSink sink;
@@ -426,13 +428,18 @@ public final class RuntimeChecks implements KernelChecks {
                         .add(allocation);
             }
         }
+        // A lock group lives on while its locks do: with leaked locks, the group is their consequence.
+        boolean locksLeaked = bySite.values().stream().anyMatch(g -> LOCK_STORAGE.contains(g.get(0).allocator()));
         for (List<HeapAllocation> group : bySite.values()) {
             HeapAllocation first = group.get(0);
+            if (locksLeaked && LOCK_GROUPS.contains(first.allocator())) {
+                continue;
+            }
             long bytes = group.stream().mapToLong(HeapAllocation::size).sum();
             CodeSite site = first.site() == null ? null : CodeSite.of(first.site());
-            boolean lock = LOCK_STORAGE.contains(first.allocator());
+            boolean lock = LOCK_STORAGE.contains(first.allocator()) || LOCK_GROUPS.contains(first.allocator());
             String message = lock
-                    ? String.format(Locale.ROOT, "%d lock(s) made by %s here were never freed (%s) before the kext "
+                    ? String.format(Locale.ROOT, "%d lock object(s) made by %s here were never freed (%s) before the kext "
                             + "was unloaded.", group.size(), first.allocator().allocFunction(),
                             first.allocator().freeFunction())
                     : String.format(Locale.ROOT, "%d block(s), %d bytes, allocated by %s here are still allocated "
