@@ -25,6 +25,7 @@ import org.kextkit.kit.internal.ExecutionContext;
 import org.kextkit.kit.internal.IOKitHost;
 import org.kextkit.kit.internal.KernelPanic;
 import org.kextkit.kit.internal.KernelRuntime;
+import org.kextkit.kit.internal.KernelChecks;
 import org.kextkit.kit.internal.KernelScheduler;
 import org.kextkit.kit.internal.KernelServices;
 import org.kextkit.kit.internal.MetaClassNames;
@@ -679,7 +680,7 @@ public final class IOKitKernel implements IOKitHost {
         table.putIfAbsent("CFBundleIdentifierKernel", candidate.bundleIdentifier());
         table.put("IOProbeScore", (long) candidate.score());
         boolean[] initialised = new boolean[1];
-        Throwable thrown = invoke(inst, ExecutionContext.THREAD, () -> initialised[0] = inst.init(new LinkedHashMap<>(table)));
+        Throwable thrown = invoke(inst, "init", ExecutionContext.THREAD, () -> initialised[0] = inst.init(new LinkedHashMap<>(table)));
         if (thrown != null || !initialised[0]) {
             String detail = thrown != null ? failureLine(inst, "init", null, thrown)
                     : inst.getMetaClassName() + "::init of kext " + candidate.bundleIdentifier() + " returned false";
@@ -692,11 +693,11 @@ public final class IOKitKernel implements IOKitHost {
         inst.setProperty("IOMatchCategory", candidate.category());
         SInt32 score = new SInt32(candidate.score());
         IOService[] chosen = new IOService[1];
-        thrown = invoke(inst, ExecutionContext.THREAD, () -> {
+        thrown = invoke(inst, "probe", ExecutionContext.THREAD, () -> {
             inst.attach(nub);
             chosen[0] = inst.probe(nub, score);
         });
-        Throwable detachFailure = invoke(inst, ExecutionContext.THREAD, () -> inst.detach(nub));
+        Throwable detachFailure = invoke(inst, "detach", ExecutionContext.THREAD, () -> inst.detach(nub));
         if (nub.isChild(inst, IORegistryEntry.gIOServicePlane)) {
             inst.detachFromParent(nub, IORegistryEntry.gIOServicePlane);
         }
@@ -742,7 +743,7 @@ public final class IOKitKernel implements IOKitHost {
                 continue;
             }
             if (!nub.isChild(inst, IORegistryEntry.gIOServicePlane)) {
-                Throwable thrown = invoke(inst, ExecutionContext.THREAD, () -> inst.attach(nub));
+                Throwable thrown = invoke(inst, "attach", ExecutionContext.THREAD, () -> inst.attach(nub));
                 if (thrown != null || !nub.isChild(inst, IORegistryEntry.gIOServicePlane)) {
                     String detail = thrown != null ? failureLine(inst, "attach", nub, thrown)
                             : inst.getMetaClassName() + "::attach did not attach to " + describe(nub);
@@ -780,7 +781,7 @@ public final class IOKitKernel implements IOKitHost {
                     : inst.getMetaClassName() + "::start(" + describe(nub) + ") of kext " + p.candidate.bundleIdentifier()
                             + " returned false";
             log(detail + "; trying the next candidate in " + p.candidate.category() + ".");
-            invoke(inst, ExecutionContext.THREAD, () -> inst.detach(nub));
+            invoke(inst, "detach", ExecutionContext.THREAD, () -> inst.detach(nub));
             if (nub.isChild(inst, IORegistryEntry.gIOServicePlane)) {
                 inst.detachFromParent(nub, IORegistryEntry.gIOServicePlane);
             }
@@ -916,7 +917,7 @@ public final class IOKitKernel implements IOKitHost {
      * the class, kext, method and exception. A kernel panic goes through.
      */
     boolean callDriver(IOService target, String method, ExecutionContext context, Runnable body) {
-        Throwable thrown = invoke(target, context, body);
+        Throwable thrown = invoke(target, method, context, body);
         if (thrown != null) {
             log(failureLine(target, method, null, thrown) + ".");
             return false;
@@ -924,12 +925,13 @@ public final class IOKitKernel implements IOKitHost {
         return true;
     }
 
-    private Throwable invoke(IOService target, ExecutionContext context, Runnable body) {
+    private Throwable invoke(IOService target, String method, ExecutionContext context, Runnable body) {
+        Runnable checked = checkedEntry(target == null ? method : target.getMetaClassName() + "::" + method, body);
         try {
             if (scheduler.currentContext() == context) {
-                body.run();
+                checked.run();
             } else {
-                scheduler.runInContext(context, body);
+                scheduler.runInContext(context, checked);
             }
             return null;
         } catch (KernelPanic panic) {
@@ -945,11 +947,12 @@ public final class IOKitKernel implements IOKitHost {
      */
     private Throwable invokeWatched(String threadName, Runnable body) {
         if (!(scheduler instanceof HostedScheduler hosted)) {
-            return invoke(null, ExecutionContext.THREAD, body);
+            return invoke(null, threadName, ExecutionContext.THREAD, body);
         }
         try {
+            Runnable checked = checkedEntry(threadName, body);
             hosted.call(threadName, ExecutionContext.THREAD, () -> {
-                body.run();
+                checked.run();
                 return null;
             });
             return null;
@@ -958,6 +961,19 @@ public final class IOKitKernel implements IOKitHost {
         } catch (RuntimeException | Error e) {
             return e;
         }
+    }
+
+    /** Wrap a call into driver code so the kernel's checks see what it left behind when it returns. */
+    private Runnable checkedEntry(String entryPoint, Runnable body) {
+        KernelChecks checks = services.checks();
+        if (!checks.active()) {
+            return body;
+        }
+        return () -> {
+            int token = KernelChecks.entering();
+            body.run();
+            checks.entryPointReturned(entryPoint, token);
+        };
     }
 
     private static String failureLine(IOService target, String method, IOService provider, Throwable thrown) {

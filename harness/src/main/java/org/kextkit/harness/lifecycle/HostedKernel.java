@@ -26,6 +26,8 @@ import org.kextkit.harness.bundle.KextExecutable;
 import org.kextkit.harness.bundle.KextExecutableException;
 import org.kextkit.harness.diagnostics.DiagnosticGroup;
 import org.kextkit.harness.check.KernelFindings;
+import org.kextkit.harness.check.runtime.LockStatistics;
+import org.kextkit.harness.check.runtime.RuntimeChecks;
 import org.kextkit.harness.family.BuiltInKext;
 import org.kextkit.harness.family.FamilyProvider;
 import org.kextkit.harness.family.HardwareContext;
@@ -64,6 +66,7 @@ import org.kextkit.kit.internal.IOKitHost;
 import org.kextkit.kit.internal.KernelHeap;
 import org.kextkit.kit.internal.KernelRuntime;
 import org.kextkit.kit.internal.KernelScheduler;
+import org.kextkit.kit.internal.KernelChecks;
 import org.kextkit.kit.internal.KernelServices;
 import org.kextkit.kit.internal.SimulatedHeap;
 import org.kextkit.kit.iokit.IORegistryEntry;
@@ -122,7 +125,10 @@ public final class HostedKernel implements AutoCloseable {
     // What the checkers report while kexts load and run.
     private final KernelFindings findings = new KernelFindings();
     // Simulated kernel memory; a fault (overrun, double free, use after free, ...) panics this kernel.
+    private final RuntimeChecks runtimeChecks = new RuntimeChecks(findings);
     private final SimulatedHeap heap = new SimulatedHeap(fault -> {
+        // Every fault the heap detects is one XNU (or a KASAN kernel) panics on: report it, then panic.
+        runtimeChecks.memoryFault(fault);
         throw new KernelWideServices().panic(fault.report());
     });
     // What a panic report needs, kept readable from any thread without the kernel lock.
@@ -143,6 +149,8 @@ public final class HostedKernel implements AutoCloseable {
         this.repository = repository;
         this.reader = new KextBundleReader(settings.arch(), settings.grammar(), new AtomicLong());
         this.scheduler = createScheduler(settings);
+        runtimeChecks.attach(scheduler);
+        heap.setChecks(runtimeChecks);
         this.stateLock = new KernelLock(scheduler, "kernel state lock of " + kernelName);
         this.families = List.copyOf(families);
         this.iokit = new IOKitKernel(new KextServices("kernel"), scheduler, newCatalogue(this.families),
@@ -614,7 +622,10 @@ public final class HostedKernel implements AutoCloseable {
                 return new Started(null, 0, "its Kext-Module-Class " + moduleClass + " does not implement " + KextModule.class.getName());
             }
             KextModule module = (KextModule) type.getDeclaredConstructor().newInstance();
-            return new Started(module, module.start(kext, null), null);
+            int token = KernelChecks.entering();
+            int result = module.start(kext, null);
+            runtimeChecks.entryPointReturned("the start routine of " + kext.name(), token);
+            return new Started(module, result, null);
         }
     }
 
@@ -725,6 +736,7 @@ public final class HostedKernel implements AutoCloseable {
         terminateDriversForModule(bundleId, true);
         List<String> instances = instanceReport(kext);
         if (!instances.isEmpty()) {
+            runtimeChecks.instancesAlive(kext.bundle(), liveClasses(kext));
             instances.forEach(log::kernel);
             return new UnloadReport(bundleId, KextReturn.IN_USE, instances);
         }
@@ -732,15 +744,15 @@ public final class HostedKernel implements AutoCloseable {
         if (stopFailure != null) {
             return new UnloadReport(bundleId, KextReturn.START_STOP_ERROR, List.of(stopFailure));
         }
+        runtimeChecks.kextUnloaded(kext.classLoader(), kext.bundle(), heap.liveAllocations());
         unregister(kext);
         log.kernel("Kext " + bundleId + " unloaded.");
         return new UnloadReport(bundleId, KextReturn.SUCCESS, List.of());
     }
 
-    private List<String> instanceReport(LoadedKext kext) {
-        List<String> lines = new ArrayList<>();
+    private Map<String, Integer> liveClasses(LoadedKext kext) {
         if (kext.definingLoader() == null) {
-            return lines;
+            return new LinkedHashMap<>();
         }
         Map<String, Integer> live = metaClasses.liveClassesOf(kext.definingLoader());
         BuiltInKext builtIn = builtIns.get(kext.bundle());
@@ -749,6 +761,12 @@ public final class HostedKernel implements AutoCloseable {
             FamilyExports.Family family = familyExports.family(kext.bundleId());
             live.keySet().removeIf(type -> family == null || !family.exports(type));
         }
+        return live;
+    }
+
+    private List<String> instanceReport(LoadedKext kext) {
+        List<String> lines = new ArrayList<>();
+        Map<String, Integer> live = liveClasses(kext);
         if (!live.isEmpty()) {
             lines.add("Can't unload kext " + kext.name() + "; classes have instances:");
             live.forEach((type, count) -> lines.add("    Kext " + kext.name() + " class " + type + " has " + count
@@ -769,7 +787,10 @@ public final class HostedKernel implements AutoCloseable {
         try {
             result = scheduler.call("kext stop " + name, ExecutionContext.THREAD, () -> {
                 try (KernelRuntime.Scope ignored = KernelRuntime.enter(new KextServices(name))) {
-                    return module.stop(kext, null);
+                    int token = KernelChecks.entering();
+                    int stopped = module.stop(kext, null);
+                    runtimeChecks.entryPointReturned("the stop routine of " + name, token);
+                    return stopped;
                 }
             });
         } catch (KernelStallException e) {
@@ -802,6 +823,9 @@ public final class HostedKernel implements AutoCloseable {
         String failure = stop(kext);
         if (failure != null && !quiet) {
             log.kernel(failure);
+        }
+        if (failure == null) {
+            runtimeChecks.kextUnloaded(kext.classLoader(), kext.bundle(), heap.liveAllocations());
         }
         unregister(kext);
     }
@@ -1049,6 +1073,11 @@ public final class HostedKernel implements AutoCloseable {
         }
 
         @Override
+        public KernelChecks checks() {
+            return runtimeChecks;
+        }
+
+        @Override
         public KernelHeap heap() {
             return heap;
         }
@@ -1100,6 +1129,19 @@ public final class HostedKernel implements AutoCloseable {
     /** Return this kernel's simulated memory (allocations, physical pages for DMA, live allocations for leak reports). */
     public SimulatedHeap heap() {
         return heap;
+    }
+
+    /**
+     * Return the kernel's runtime checks (lock, memory and teardown checks), which report to
+     * {@link #findings()}: settings such as the LCK-LONG threshold, and the lock statistics.
+     */
+    public RuntimeChecks runtimeChecks() {
+        return runtimeChecks;
+    }
+
+    /** Return the lock statistics per lock group ({@code kern.lockstat.<group>.*} in {@link RuntimeChecks#sysctl}). */
+    public Map<String, LockStatistics> lockStatistics() {
+        return runtimeChecks.lockStatistics();
     }
 
     /** Return this kernel's I/O Kit: registry, matching, termination, power, family hardware. */

@@ -56,6 +56,8 @@ class EchoDriverTest {
     @AfterEach
     void shutDown() {
         kernel.close();
+        // A clean sample driver gives the runtime checks nothing to report, through unload and shutdown.
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), kernel.kernel().findings().list());
     }
 
     private IOService loadAndStart() {

@@ -18,6 +18,11 @@ public final class HeldLocks {
         return List.copyOf(HELD.get());
     }
 
+    /** Return how many locks the calling thread holds. */
+    public static int count() {
+        return HELD.get().size();
+    }
+
     /** Return how many spin locks the calling thread holds (its preemption level). */
     public static int spinLocksHeld() {
         int count = 0;

@@ -58,4 +58,9 @@ public interface KernelServices {
     default KernelPanic panic(String panicString) {
         throw new KernelPanic(panicString);
     }
+
+    /** Return the runtime checks of this kernel ({@link KernelChecks#NONE} when none run). */
+    default KernelChecks checks() {
+        return KernelChecks.NONE;
+    }
 }

@@ -49,6 +49,9 @@ public abstract class LockState {
     protected final KernelScheduler scheduler;
     /** The queue its waiters wait on. */
     protected final WaitQueue queue;
+    /** The checks of the lock's kernel, called on every acquisition and release. */
+    protected final KernelChecks checks;
+    private volatile Object checkerData;
     private volatile boolean destroyed;
     private volatile String mismatchedFreeGroup;
 
@@ -72,6 +75,7 @@ public abstract class LockState {
         this.caller = caller;
         this.allocationSite = CallSites.caller();
         this.scheduler = services.scheduler();
+        this.checks = services.checks();
         this.queue = scheduler.newWaitQueue(String.format("%s 0x%x", kind.noun(), address()));
     }
 
@@ -120,6 +124,24 @@ public abstract class LockState {
         return services;
     }
 
+    /** Return what the kernel's checkers keep about this lock, or {@code null}. */
+    public final Object checkerData() {
+        return checkerData;
+    }
+
+    /** Let the kernel's checkers keep {@code data} about this lock. */
+    public final void setCheckerData(Object data) {
+        this.checkerData = data;
+    }
+
+    /** Report {@code misuse} to the checks, then panic with {@code panicString}. */
+    protected final KernelPanic misuse(KernelChecks.LockMisuse misuse, String panicString) {
+        if (checks.active()) {
+            checks.lockMisuse(misuse, this, panicString);
+        }
+        throw services.panic(panicString);
+    }
+
     /** Return true once the lock was freed or destroyed. */
     public final boolean isDestroyed() {
         return destroyed;
@@ -146,13 +168,18 @@ public abstract class LockState {
     public final void destroy(String function, Object freeGroup, String freeGroupName) {
         checkUsable(function);
         if (isHeld()) {
-            panic(String.format("%s: %s 0x%x is still held by %s", function, kind.noun(), address(), holders()));
+            misuse(KernelChecks.LockMisuse.DESTROYED_WHILE_HELD, String.format("%s: %s 0x%x is still held by %s", function, kind.noun(), address(), holders()));
         }
         if (waiterCount() > 0) {
-            panic(String.format("%s: %s to destroy still has waiters (0x%x)", function, kind.noun(), address()));
+            misuse(KernelChecks.LockMisuse.DESTROYED_WHILE_HELD, String.format("%s: %s to destroy still has waiters (0x%x)", function, kind.noun(), address()));
         }
         if (freeGroup != group && group != null) {
             mismatchedFreeGroup = freeGroupName;
+            if (checks.active()) {
+                checks.lockMisuse(KernelChecks.LockMisuse.WRONG_GROUP, this, String.format(
+                        "%s: %s 0x%x of group %s freed with group %s", function, kind.noun(), address(), groupName,
+                        freeGroupName));
+            }
         }
         destroyed = true;
     }

@@ -38,9 +38,15 @@ public final class MutexState extends LockState {
                 holdCount++;
                 return;
             }
-            panic(String.format("%s 0x%x is unexpectedly owned by %s", kind().noun(), address(), describe(me)));
+            misuse(KernelChecks.LockMisuse.RECURSIVE_ACQUISITION,
+                    String.format("%s 0x%x is unexpectedly owned by %s", kind().noun(), address(), describe(me)));
         }
+        if (!isSpin() && checks.active()) {
+            checks.blocking(function);
+        }
+        boolean contended = false;
         if (!owner.compareAndSet(null, me)) {
+            contended = true;
             waiters.incrementAndGet();
             try {
                 do {
@@ -50,7 +56,7 @@ public final class MutexState extends LockState {
                 waiters.decrementAndGet();
             }
         }
-        acquired();
+        acquired(contended);
     }
 
     /** Take the lock if it is free (or, for a recursive lock, already the caller's); return true if taken. */
@@ -65,7 +71,7 @@ public final class MutexState extends LockState {
             return false;
         }
         if (owner.compareAndSet(null, me)) {
-            acquired();
+            acquired(false);
             return true;
         }
         return false;
@@ -77,7 +83,8 @@ public final class MutexState extends LockState {
         Thread me = Thread.currentThread();
         Thread holder = owner.get();
         if (holder != me) {
-            panic(String.format("%s 0x%x is unexpectedly not owned by %s (%s)", kind().noun(), address(),
+            misuse(KernelChecks.LockMisuse.UNLOCK_NOT_OWNER,
+                    String.format("%s 0x%x is unexpectedly not owned by %s (%s)", kind().noun(), address(),
                     describe(me), holder == null ? "it is not held" : "owner: " + describe(holder)));
         }
         if (recursive && holdCount > 1) {
@@ -118,6 +125,9 @@ public final class MutexState extends LockState {
             panic(String.format("%s: %s 0x%x not owned by %s", function, kind().noun().toLowerCase(), address(),
                     describe(Thread.currentThread())));
         }
+        if (checks.active()) {
+            checks.blocking(function);
+        }
         KernelEvents.Sleeper sleeper = KernelEvents.of(scheduler).prepareToSleep(event);
         int holds = releaseAll(function);
         try {
@@ -151,13 +161,19 @@ public final class MutexState extends LockState {
         }
     }
 
-    private void acquired() {
+    private void acquired(boolean contended) {
         holdCount = 1;
         acquiredIn = scheduler.currentContext();
         HeldLocks.acquired(this);
+        if (checks.active()) {
+            checks.lockAcquired(this, contended);
+        }
     }
 
     private void releaseFully() {
+        if (checks.active()) {
+            checks.lockReleasing(this);
+        }
         holdCount = 0;
         acquiredIn = null;
         interruptsDisabled = false;

@@ -33,6 +33,9 @@ public final class RwLockState extends LockState {
     /** Take the lock for reading. */
     public void lockShared(String function) {
         checkUsable(function);
+        if (checks.active()) {
+            checks.blocking(function);
+        }
         Thread me = Thread.currentThread();
         if (writer == me) {
             panic(String.format("%s: RW lock 0x%x is unexpectedly owned exclusively by %s", function, address(),
@@ -68,6 +71,9 @@ public final class RwLockState extends LockState {
     /** Take the lock for writing. */
     public void lockExclusive(String function) {
         checkUsable(function);
+        if (checks.active()) {
+            checks.blocking(function);
+        }
         Thread me = Thread.currentThread();
         synchronized (this) {
             if (writer == me) {
@@ -121,7 +127,7 @@ public final class RwLockState extends LockState {
             }
             readers.remove(me);
             readerCount = readers.size();
-            HeldLocks.released(this);
+            releasing();
             if (readers.isEmpty()) {
                 acquiredIn = null;
             }
@@ -140,7 +146,7 @@ public final class RwLockState extends LockState {
             }
             writer = null;
             acquiredIn = null;
-            HeldLocks.released(this);
+            releasing();
         }
         queue.wakeAll();
     }
@@ -181,7 +187,7 @@ public final class RwLockState extends LockState {
             }
             readers.remove(me);
             readerCount = readers.size();
-            HeldLocks.released(this);
+            releasing();
         }
         queue.wakeAll();
         if (drop) {
@@ -220,6 +226,16 @@ public final class RwLockState extends LockState {
     private void held(Thread me) {
         acquiredIn = scheduler.currentContext();
         HeldLocks.acquired(this);
+        if (checks.active()) {
+            checks.lockAcquired(this, false);
+        }
+    }
+
+    private void releasing() {
+        if (checks.active()) {
+            checks.lockReleasing(this);
+        }
+        HeldLocks.released(this);
     }
 
     /** Return the writer, or {@code null}. */

@@ -60,6 +60,13 @@ public class SimulatedHeap implements KernelHeap {
     private long zeroSizeAllocations;
     private long nextMapping = MAPPING_VIRTUAL_BASE;
 
+    private volatile KernelChecks checks = KernelChecks.NONE;
+
+    /** Tell {@code checks} about every allocation from now on ({@link KernelChecks#allocating}). */
+    public void setChecks(KernelChecks checks) {
+        this.checks = java.util.Objects.requireNonNull(checks, "checks");
+    }
+
     /** Create a heap whose faults throw {@link IllegalStateException} (the standalone behaviour). */
     public SimulatedHeap() {
         this(MemoryFaultHandler.THROW);
@@ -90,6 +97,10 @@ public class SimulatedHeap implements KernelHeap {
             return null;
         }
         long align = Math.max(MINIMUM_ALIGNMENT, roundUpToPowerOfTwo(alignment));
+        KernelChecks hooks = checks;
+        if (hooks.active()) {
+            hooks.allocating(allocator, size, caller);
+        }
         StackTraceElement site = CallSites.caller();
         synchronized (this) {
             long address = alignUp(nextVirtual, align);

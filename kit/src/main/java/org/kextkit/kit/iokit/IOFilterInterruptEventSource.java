@@ -51,7 +51,13 @@ public class IOFilterInterruptEventSource extends IOInterruptEventSource {
     /** Run the filter at primary level; schedule the action if it says so ({@code normalInterruptOccurred}). */
     @Override
     protected void interruptOccurred(Object refCon, IOService nub, int source) {
-        if (filter.filter(owner, this)) {
+        int token = org.kextkit.kit.internal.KernelChecks.entering();
+        boolean schedule = filter.filter(owner, this);
+        org.kextkit.kit.internal.KernelChecks checks = kernelServices().checks();
+        if (checks.active()) {
+            checks.entryPointReturned(getClass().getSimpleName() + " filter routine", token);
+        }
+        if (schedule) {
             signalInterrupt();
         }
     }

@@ -4,6 +4,7 @@ import org.kextkit.kit.internal.CallerKernel;
 import org.kextkit.kit.internal.KernelHeap;
 import org.kextkit.kit.internal.KernelHeap.Allocator;
 import org.kextkit.kit.internal.KernelRuntime;
+import org.kextkit.kit.internal.KernelServices;
 import org.kextkit.kit.libkern.KernelBuffer;
 
 /**
@@ -137,7 +138,11 @@ public final class IOLib {
 
     /** Block the calling thread for {@code milliseconds} of kernel time, letting others run ({@code IOSleep}). */
     public static void IOSleep(long milliseconds) {
-        CallerKernel.servicesOf(KernelRuntime.callerClass()).scheduler().sleep(milliseconds * 1_000_000L);
+        KernelServices services = CallerKernel.servicesOf(KernelRuntime.callerClass());
+        if (services.checks().active()) {
+            services.checks().blocking("IOSleep");
+        }
+        services.scheduler().sleep(milliseconds * 1_000_000L);
     }
 
     /** Spin for {@code microseconds} without giving up the processor ({@code IODelay}); keep it short. */

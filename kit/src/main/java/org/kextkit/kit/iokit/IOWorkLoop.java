@@ -5,6 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.kextkit.kit.internal.ExecutionContext;
+import org.kextkit.kit.internal.KernelChecks;
 import org.kextkit.kit.internal.KernelEvents;
 import org.kextkit.kit.internal.KernelScheduler;
 import org.kextkit.kit.internal.KernelThreadStopped;
@@ -93,7 +94,7 @@ public class IOWorkLoop extends OSObject {
                     if (terminating) {
                         return;
                     }
-                    if (source.getWorkLoop() == this && source.checkForWork()) {
+                    if (source.getWorkLoop() == this && checkedWork(source)) {
                         more = true;
                     }
                 }
@@ -256,6 +257,9 @@ public class IOWorkLoop extends OSObject {
         if (!inGate()) {
             throw kernelServices().panic("invalid commandSleep while not holding the gate");
         }
+        if (kernelServices().checks().active()) {
+            kernelServices().checks().blocking("commandSleep");
+        }
         KernelEvents.Sleeper sleeper = KernelEvents.of(scheduler).prepareToSleep(event);
         int depth = gateDepth;
         gateDepth = 0;
@@ -297,8 +301,24 @@ public class IOWorkLoop extends OSObject {
 
     int inWorkLoopContext(java.util.function.IntSupplier body) {
         int[] result = new int[1];
+        KernelChecks checks = kernelServices().checks();
+        int token = KernelChecks.entering();
         scheduler.runInContext(ExecutionContext.WORK_LOOP, () -> result[0] = body.getAsInt());
+        if (checks.active()) {
+            checks.entryPointReturned("work-loop action on " + name, token);
+        }
         return result[0];
+    }
+
+    /** Let {@code source} run its action, then check what the action left behind. */
+    private boolean checkedWork(IOEventSource source) {
+        int token = KernelChecks.entering();
+        boolean more = source.checkForWork();
+        KernelChecks checks = kernelServices().checks();
+        if (checks.active()) {
+            checks.entryPointReturned(source.getClass().getSimpleName() + " action on " + name, token);
+        }
+        return more;
     }
 
     KernelScheduler scheduler() {

@@ -99,6 +99,11 @@ public final class Locks {
             grp.creatorReleased = true;
             grp.locksLiveAtFree = grp.references.get() - 1;
         }
+        if (grp.locksLiveAtFree > 0 && grp.services.checks().active()) {
+            grp.services.checks().lockMisuse(org.kextkit.kit.internal.KernelChecks.LockMisuse.GROUP_FREED_WITH_LIVE_LOCKS,
+                    null, String.format("lck_grp_free: lock group '%s' freed while %d of its locks are alive",
+                            grp.getName(), grp.locksLiveAtFree));
+        }
         LockObjects.releaseGroup(grp, caller);
     }
 

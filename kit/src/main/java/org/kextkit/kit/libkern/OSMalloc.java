@@ -58,6 +58,9 @@ public final class OSMalloc {
             accounting.state = TagAccounting.OSMT_VALID | TagAccounting.OSMT_RELEASED;
             accounting.liveBlocksAtTagfree = accounting.liveBlocks;
         }
+        if (accounting.liveBlocksAtTagfree > 0 && tag.services().checks().active()) {
+            tag.services().checks().tagFreedWithLiveBlocks(tag.getName(), accounting.liveBlocksAtTagfree);
+        }
         release(tag, caller);
     }
 
