@@ -246,18 +246,18 @@ public final class RuntimeChecks implements KernelChecks {
     }
 
     private void interruptUse(LockState lock, Acquisition acquisition) {
-        CodeSite site = acquisition.site();
-        if (site == null) {
+        if (acquisition.stack.isEmpty()) {
             return;
         }
         LockClass lockClass = acquisition.lockClass;
+        // Each lock class remembers one site per kind of use; the line number is worked out only then.
         if (acquisition.context == ExecutionContext.PRIMARY_INTERRUPT) {
             if (lockClass.interruptSite == null) {
-                lockClass.interruptSite = site;
+                lockClass.interruptSite = acquisition.site();
             }
         } else if (!(lock instanceof MutexState mutex && mutex.interruptsDisabled())) {
             if (lockClass.enabledSite == null) {
-                lockClass.enabledSite = site;
+                lockClass.enabledSite = acquisition.site();
             }
         }
         CodeSite inInterrupt = lockClass.interruptSite;
