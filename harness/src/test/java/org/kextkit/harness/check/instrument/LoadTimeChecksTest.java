@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kextkit.harness.check.Finding;
-import org.kextkit.harness.cli.KextReturn;
+import org.kextkit.harness.lifecycle.KextReturn;
 import org.kextkit.harness.lifecycle.HostedKernel;
 import org.kextkit.harness.lifecycle.KernelSettings;
 import org.kextkit.harness.lifecycle.LoadReport;

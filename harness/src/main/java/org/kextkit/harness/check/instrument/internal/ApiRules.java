@@ -70,11 +70,11 @@ public final class ApiRules {
             return new Verdict(owner.equals("java/lang/ProcessBuilder") ? "ProcessBuilder" : "Runtime.exec",
                     "kernel code cannot start processes; talk to a user-space daemon through a user client", true);
         }
-        if (call && name.equals("defineClass") && (owner.equals("java/lang/ClassLoader")
-                || owner.equals("java/lang/invoke/MethodHandles$Lookup") || owner.equals("java/security/SecureClassLoader"))
+        if (call && name.equals("defineClass") // on a JDK loader or lookup, or inherited by a ClassLoader subclass
+                && (owner.startsWith("java/") || use.descriptor() != null && use.descriptor().contains("[B"))
                 || call && owner.equals("java/lang/invoke/MethodHandles$Lookup") && name.equals("defineHiddenClass")) {
-            return new Verdict(owner.substring(owner.lastIndexOf('/') + 1) + "." + name,
-                    "kext code is linked by the kernel; it may not define classes", true);
+            String api = owner.startsWith("java/") ? owner.substring(owner.lastIndexOf('/') + 1) + "." + name : "ClassLoader." + name;
+            return new Verdict(api, "kext code is linked by the kernel; it may not define classes", true);
         }
         if (call && (name.equals("setAccessible") || name.equals("trySetAccessible"))
                 && owner.startsWith("java/lang/reflect/")) {

@@ -138,7 +138,7 @@ public final class KextAnalysis {
 
     private void checkApis(ClassInfo c) {
         if (c.superName != null) {
-            ApiRules.Verdict verdict = ApiRules.judge(new KextScan.Use("extends", c.superName, "", -1));
+            ApiRules.Verdict verdict = ApiRules.judge(new KextScan.Use("extends", c.superName, "", null, -1));
             if (verdict != null) {
                 MethodInfo first = c.methods.values().stream().filter(m -> m.firstLine >= 0).findFirst().orElse(null);
                 CodeSite where = new CodeSite(c.binaryName(), "<class>", c.sourceFile, first == null ? -1 : first.firstLine);

@@ -87,8 +87,9 @@ public final class KextScan {
      * A reference a rule may care about.
      *
      * @param kind {@code call}, {@code new}, {@code field} or {@code extends}
+     * @param descriptor the called method's or field's descriptor, or {@code null}
      */
-    public record Use(String kind, String owner, String name, int line) {
+    public record Use(String kind, String owner, String name, String descriptor, int line) {
     }
 
     /** A lambda or method reference whose body is a kext method, handed out as {@code iface}. */
@@ -178,19 +179,19 @@ public final class KextScan {
         @Override
         public void visitTypeInsn(int opcode, String type) {
             if (opcode == Opcodes.NEW) {
-                method.uses.add(new Use("new", type, "<init>", line));
+                method.uses.add(new Use("new", type, "<init>", null, line));
             }
         }
 
         @Override
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-            method.uses.add(new Use("field", owner, name, line));
+            method.uses.add(new Use("field", owner, name, descriptor, line));
         }
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
             method.calls.add(new Call(opcode, owner, name, descriptor, line));
-            method.uses.add(new Use("call", owner, name, line));
+            method.uses.add(new Use("call", owner, name, descriptor, line));
         }
 
         @Override
