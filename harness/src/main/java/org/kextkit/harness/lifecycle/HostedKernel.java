@@ -42,6 +42,7 @@ import org.kextkit.harness.iokit.matching.IOCatalogue;
 import org.kextkit.harness.link.ClassIndex;
 import org.kextkit.harness.link.FamilyExports;
 import org.kextkit.harness.link.KextClassTransformer;
+import org.kextkit.harness.check.instrument.KextInstrumenter;
 import org.kextkit.harness.link.KextClassLoader;
 import org.kextkit.harness.link.KextLinker;
 import org.kextkit.harness.link.LinkResult;
@@ -124,6 +125,8 @@ public final class HostedKernel implements AutoCloseable {
     private final KernelLock stateLock;
     // What the checkers report while kexts load and run.
     private final KernelFindings findings = new KernelFindings();
+    /** The load-time checks and instrumentation of kext bytecode, or {@code null} when switched off. */
+    private final KextInstrumenter instrumenter;
     // Simulated kernel memory; a fault (overrun, double free, use after free, ...) panics this kernel.
     private final RuntimeChecks runtimeChecks = new RuntimeChecks(findings);
     private final SimulatedHeap heap = new SimulatedHeap(fault -> {
@@ -153,6 +156,8 @@ public final class HostedKernel implements AutoCloseable {
         heap.setChecks(runtimeChecks);
         this.stateLock = new KernelLock(scheduler, "kernel state lock of " + kernelName);
         this.families = List.copyOf(families);
+        this.instrumenter = settings.instrumentation().enabled()
+                ? new KextInstrumenter(settings.instrumentation().stackBudget(), findings) : null;
         this.iokit = new IOKitKernel(new KextServices("kernel"), scheduler, newCatalogue(this.families),
                 this::loadForMatching, log::kernel);
     }
@@ -554,7 +559,20 @@ public final class HostedKernel implements AutoCloseable {
             }
         }
         KextServices services = new KextServices(bundle.identifier());
-        LinkResult link = new KextLinker(classIndex, KextClassTransformer.NONE, familyExports)
+        KextClassTransformer transformer = KextClassTransformer.NONE;
+        if (instrumenter != null) {
+            List<String> refusals = instrumenter.prepare(bundle, executable, services);
+            if (!refusals.isEmpty()) {
+                List<String> messages = new ArrayList<>();
+                for (String refusal : refusals) {
+                    messages.add("Kext " + name + " - refused: " + refusal);
+                }
+                log.kernel("Kext " + name + " - link failed: " + refusals.size() + " use(s) of APIs kernel code may not use.");
+                return new StepResult(null, KextReturn.LINK_ERROR, messages);
+            }
+            transformer = instrumenter;
+        }
+        LinkResult link = new KextLinker(classIndex, transformer, familyExports)
                 .link(bundle, executable, libraries, declaredFamilies, services);
         if (!link.isLinked()) {
             List<String> messages = new ArrayList<>(link.formatFindings());
@@ -1120,6 +1138,14 @@ public final class HostedKernel implements AutoCloseable {
     }
 
     // ---- I/O Kit ------------------------------------------------------------------------------------
+
+    /**
+     * Return the load-time checks and instrumentation of kext bytecode (where entry-point listeners
+     * attach), or empty if the kernel was booted with them switched off.
+     */
+    public Optional<KextInstrumenter> instrumenter() {
+        return Optional.ofNullable(instrumenter);
+    }
 
     /** Return what the checkers found in this kernel so far (see docs/checks.md). */
     public KernelFindings findings() {

@@ -1,0 +1,2 @@
+/** The bytecode scanning, call-graph analysis and class rewriting behind the load-time checks. */
+package org.kextkit.harness.check.instrument.internal;
