@@ -120,7 +120,7 @@ public final class HostedKernel implements AutoCloseable {
     private final HostedScheduler scheduler;
     private final KernelLock stateLock;
     // What the checkers report while kexts load and run.
-    private final KernelFindings findings = new KernelFindings();
+    private final KernelFindings findings;
     // Simulated kernel memory; a fault (overrun, double free, use after free, ...) panics this kernel.
     private final SimulatedHeap heap = new SimulatedHeap(fault -> {
         throw new KernelWideServices().panic(fault.report());
@@ -139,6 +139,7 @@ public final class HostedKernel implements AutoCloseable {
 
     private HostedKernel(KernelSettings settings, KextRepository repository, List<FamilyProvider> families) {
         this.settings = settings;
+        this.findings = new KernelFindings(settings.checks());
         this.log = new KernelLog(settings.logCapacity());
         this.repository = repository;
         this.reader = new KextBundleReader(settings.arch(), settings.grammar(), new AtomicLong());

@@ -3,6 +3,7 @@ package org.kextkit.harness.lifecycle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.kextkit.harness.check.CheckSettings;
 import org.kextkit.harness.family.MachineDescription;
 import org.kextkit.harness.repository.KernelPseudoKexts;
 import org.kextkit.harness.scheduler.SchedulerSetup;
@@ -24,9 +25,12 @@ import org.kextkit.harness.version.VersionGrammar;
  *        is reported and abandoned
  * @param machine the simulated machine: the platform expert's name and model, and the devices each
  *        family builds hardware for
+ * @param checks which checks run and which findings are suppressed (every check, nothing suppressed
+ *        unless told otherwise)
  */
 public record KernelSettings(String kernelVersion, String arch, VersionGrammar grammar, boolean safeBoot, int logCapacity,
-                             TimeMode timeMode, long seed, Duration watchdog, MachineDescription machine) {
+                             TimeMode timeMode, long seed, Duration watchdog, MachineDescription machine,
+                             CheckSettings checks) {
     /** The machine a kernel boots on unless told otherwise: {@code SimMachine}, model {@code kextkit1,1}, no devices. */
     public static final MachineDescription DEFAULT_MACHINE =
             new MachineDescription("built-in default machine", "SimMachine", "kextkit1,1", 0, List.of());
@@ -56,9 +60,17 @@ public record KernelSettings(String kernelVersion, String arch, VersionGrammar g
         Objects.requireNonNull(timeMode, "timeMode");
         Objects.requireNonNull(watchdog, "watchdog");
         Objects.requireNonNull(machine, "machine");
+        Objects.requireNonNull(checks, "checks");
         if (watchdog.isNegative() || watchdog.isZero()) {
             throw new IllegalArgumentException("watchdog budget must be positive, got " + watchdog);
         }
+    }
+
+    /** Create settings running every check and suppressing nothing. */
+    public KernelSettings(String kernelVersion, String arch, VersionGrammar grammar, boolean safeBoot, int logCapacity,
+                          TimeMode timeMode, long seed, Duration watchdog, MachineDescription machine) {
+        this(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, machine,
+                CheckSettings.defaults());
     }
 
     /** Create settings in virtual time with seed 0 and the default watchdog budget. */
@@ -74,31 +86,37 @@ public record KernelSettings(String kernelVersion, String arch, VersionGrammar g
 
     /** Return a copy booting in safe mode or not. */
     public KernelSettings withSafeBoot(boolean safe) {
-        return new KernelSettings(kernelVersion, arch, grammar, safe, logCapacity, timeMode, seed, watchdog, machine);
+        return new KernelSettings(kernelVersion, arch, grammar, safe, logCapacity, timeMode, seed, watchdog, machine, checks);
     }
 
     /** Return a copy with another kernel version. */
     public KernelSettings withKernelVersion(String version) {
-        return new KernelSettings(version, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, machine);
+        return new KernelSettings(version, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, machine, checks);
     }
 
     /** Return a copy keeping time in {@code mode}. */
     public KernelSettings withTimeMode(TimeMode mode) {
-        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, mode, seed, watchdog, machine);
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, mode, seed, watchdog, machine, checks);
     }
 
     /** Return a copy ordering simultaneous events with another seed. */
     public KernelSettings withSeed(long newSeed) {
-        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, newSeed, watchdog, machine);
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, newSeed, watchdog, machine, checks);
     }
 
     /** Return a copy with another watchdog budget. */
     public KernelSettings withWatchdog(Duration budget) {
-        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, budget, machine);
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, budget, machine, checks);
+    }
+
+    /** Return a copy running and suppressing checks as {@code settings} says. */
+    public KernelSettings withChecks(CheckSettings settings) {
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, machine,
+                settings);
     }
 
     /** Return a copy booting on another machine. */
     public KernelSettings withMachine(MachineDescription description) {
-        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, description);
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, description, checks);
     }
 }
