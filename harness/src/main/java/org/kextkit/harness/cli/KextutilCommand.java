@@ -267,6 +267,9 @@ final class KextutilCommand implements Callable<Integer> {
             }
             Path file = invocation.resolve(e.getValue());
             try {
+                if (file.getParent() != null) {
+                    Files.createDirectories(file.getParent());
+                }
                 Files.writeString(file, text, StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException ex) {
                 log.error("Can't write the " + e.getKey().formatName() + " report to " + file + " - "
