@@ -118,4 +118,67 @@ public final class Checks {
     public static Check get(String id) {
         return ALL.get(id);
     }
+
+    /**
+     * Return the id of the check {@code typed} names, which may differ from it in case.
+     *
+     * @param typed the id as written
+     * @param entry the configuration or command-line entry it came from, for the message
+     * @throws CheckSettingsException if no check has this id; the message lists near matches
+     */
+    public static String canonicalId(String typed, String entry) {
+        String id = typed.strip().toUpperCase(java.util.Locale.ROOT);
+        if (ALL.containsKey(id)) {
+            return id;
+        }
+        java.util.List<String> near = nearMatches(id);
+        String hint = near.isEmpty() ? "docs/checks.md lists every check" : "did you mean " + String.join(", ", near) + "?";
+        throw new CheckSettingsException(entry, (typed.isBlank() ? "missing check id" : "unknown check id \"" + typed.strip()
+                + "\"") + " in \"" + entry.strip() + "\": " + hint);
+    }
+
+    /** Return the ids closest to {@code typed}: same family prefix or at most two edits away, best first. */
+    public static java.util.List<String> nearMatches(String typed) {
+        String t = typed.toUpperCase(java.util.Locale.ROOT);
+        java.util.List<String> close = new java.util.ArrayList<>();
+        for (String id : ALL.keySet()) {
+            if (distance(t, id) <= 2) {
+                close.add(id);
+            }
+        }
+        if (close.isEmpty() && !t.isEmpty()) {
+            String family = t.contains("-") ? t.substring(0, t.indexOf('-') + 1) : t + "-";
+            for (String id : ALL.keySet()) {
+                if (id.startsWith(family)) {
+                    close.add(id);
+                }
+            }
+        }
+        close.sort(java.util.Comparator.comparingInt(id -> distance(t, id)));
+        return close;
+    }
+
+    /** Return the anchor of the check's section in docs/checks.md, such as {@code lck-held}. */
+    public static String docsAnchor(String id) {
+        return id.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] swap = prev;
+            prev = cur;
+            cur = swap;
+        }
+        return prev[b.length()];
+    }
 }

@@ -19,6 +19,8 @@ public final class ExitCodes {
     public static final int EX_SOFTWARE = 70;
     /** The kernel could not be queried or refused the request. */
     public static final int EX_OSERR = 71;
+    /** An output file (such as a findings report) cannot be created or written. */
+    public static final int EX_CANTCREAT = 73;
     /** The kernel refused the request for lack of privilege. */
     public static final int EX_NOPERM = 77;
     /**

@@ -1,6 +1,7 @@
 package org.kextkit.harness.cli;
 
 import java.util.List;
+import org.kextkit.harness.check.FindingsReport;
 
 /**
  * Give the kext commands access to a running hosted kernel: what is loaded, and requests to load,
@@ -63,4 +64,13 @@ public interface KernelPort {
      * unloading anything or removing personalities ({@code kextunload -c}).
      */
     KernelResponse terminateInstances(String className) throws KernelUnavailableException;
+
+    /**
+     * Return what the kernel's checks have found so far, deduplicated, with the kernel's own check
+     * settings applied (see docs/checks.md). The default, for kernels that run no checks, is
+     * {@link FindingsReport#EMPTY}.
+     */
+    default FindingsReport findings() throws KernelUnavailableException {
+        return FindingsReport.EMPTY;
+    }
 }

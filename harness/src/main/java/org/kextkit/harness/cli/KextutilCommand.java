@@ -1,12 +1,24 @@
 package org.kextkit.harness.cli;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.kextkit.harness.bundle.KextBundle;
+import org.kextkit.harness.check.CheckSettings;
+import org.kextkit.harness.check.CheckSettingsException;
+import org.kextkit.harness.check.FindingsReport;
+import org.kextkit.harness.check.KextRef;
+import org.kextkit.harness.check.Suppression;
+import org.kextkit.harness.check.report.ReportFormat;
+import org.kextkit.harness.check.report.ReportInfo;
 import org.kextkit.harness.cli.internal.BundleFacts;
 import org.kextkit.harness.cli.internal.HelpOption;
 import org.kextkit.harness.cli.internal.LogOptions;
@@ -39,12 +51,14 @@ import picocli.CommandLine.Spec;
             " 5:a kext is not eligible for safe boot (-x) and was to be loaded",
             " 6:the kernel failed to load a kext or to take its personalities",
             " 7:interactive mode (-i, -I) was asked for; kextkit commands have no terminal",
+            "12:every kext loaded, but the checks found problems (findings not suppressed)",
             "11:unspecified internal failure",
             "64:malformed command line",
             "66:a path named on the command line does not exist",
             "69:no kext reader (or, when loading, no kernel) is connected",
             "70:no kexts were found at all",
             "71:the kernel could not be reached",
+            "73:a report file (--report) cannot be written",
             "78:the configuration is invalid, such as the machine description the kernel boots on"})
 final class KextutilCommand implements Callable<Integer> {
     static final int EXIT_NOT_FOUND = 1;
@@ -53,6 +67,7 @@ final class KextutilCommand implements Callable<Integer> {
     static final int EXIT_LOAD_FAILED = 6;
     static final int EXIT_INTERACTION_REQUIRED = 7;
     static final int EXIT_UNSPECIFIED = 11;
+    static final int EXIT_FINDINGS = 12;
 
     private static final Set<String> KNOWN_ARCHES = Set.of("x86_64", "x86_64h", "arm64", "arm64e", "i386");
 
@@ -148,6 +163,19 @@ final class KextutilCommand implements Callable<Integer> {
             description = "Not supported: kextkit kexts have no Mach-O symbols.")
     private String kernelFile;
 
+    @Option(names = {"--report"}, paramLabel = "FORMAT=FILE", order = 22,
+            description = "After loading, write the checks' findings in FORMAT (text, json, sarif or junit) to FILE "
+                    + "(- for standard output); repeatable. Without it, findings are printed as text when there are any.")
+    private List<String> reports = new ArrayList<>();
+
+    @Option(names = {"--disable-check"}, paramLabel = "ID", order = 23,
+            description = "Don't report findings of this check (repeatable, or ids separated by commas).")
+    private List<String> disabledChecks = new ArrayList<>();
+
+    @Option(names = {"--suppress"}, paramLabel = "ID[:KEXT][@CLASS[#METHOD]]=REASON", order = 24,
+            description = "Accept these findings for the written reason; reports list them as suppressed (repeatable).")
+    private List<String> suppressions = new ArrayList<>();
+
     @Parameters(paramLabel = "KEXT", description = "A kext bundle to check and load.")
     private List<String> kexts = new ArrayList<>();
 
@@ -161,6 +189,9 @@ final class KextutilCommand implements Callable<Integer> {
     private KextCatalog catalog;
     private KernelPort kernel;
     private boolean fatal;
+    private CheckSettings extraChecks;
+    private final Map<ReportFormat, String> reportFiles = new LinkedHashMap<>();
+    private final List<KextRef> checkedKexts = new ArrayList<>();
 
     KextutilCommand(CliInvocation invocation) {
         this.invocation = invocation;
@@ -202,7 +233,85 @@ final class KextutilCommand implements Callable<Integer> {
                 break;
             }
         }
-        return result;
+        return reportFindings(result);
+    }
+
+    /**
+     * Print or write the findings of the kernel's checks and return the exit status: {@code result} if
+     * something failed already, {@link #EXIT_FINDINGS} if findings stand, else success.
+     */
+    private int reportFindings(int result) {
+        if (kernel == null) {
+            return result;
+        }
+        FindingsReport report;
+        try {
+            report = kernel.findings().applying(extraChecks).withKexts(checkedKexts);
+        } catch (KernelUnavailableException e) {
+            log.error("Can't contact the kernel to read the checks' findings - " + e.getMessage() + ".");
+            return result == ExitCodes.EX_OK ? ExitCodes.EX_OSERR : result;
+        }
+        int status = result != ExitCodes.EX_OK ? result : report.clean() ? ExitCodes.EX_OK : EXIT_FINDINGS;
+        ReportInfo info = new ReportInfo(KextkitVersionProvider.kextkitVersion(), spec.commandLine().getParseResult()
+                .originalArgs(), null, status);
+        Map<ReportFormat, String> outputs = new LinkedHashMap<>(reportFiles);
+        if (outputs.isEmpty() && !report.clean()) {
+            outputs.put(ReportFormat.TEXT, "-");
+        }
+        for (Map.Entry<ReportFormat, String> e : outputs.entrySet()) {
+            String text = e.getKey().write(report, info);
+            if (e.getValue().equals("-")) {
+                invocation.out().print(text);
+                invocation.out().flush();
+                continue;
+            }
+            Path file = invocation.resolve(e.getValue());
+            try {
+                if (file.getParent() != null) {
+                    Files.createDirectories(file.getParent());
+                }
+                Files.writeString(file, text, StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException ex) {
+                log.error("Can't write the " + e.getKey().formatName() + " report to " + file + " - "
+                        + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()) + ".");
+                if (status == ExitCodes.EX_OK || status == EXIT_FINDINGS) {
+                    status = ExitCodes.EX_CANTCREAT;
+                }
+            }
+        }
+        return status;
+    }
+
+    /** Read --report, --disable-check and --suppress; return a usage failure or success. */
+    private int checkReportArguments() {
+        for (String r : reports) {
+            int eq = r.indexOf('=');
+            String name = eq < 0 ? r : r.substring(0, eq);
+            Optional<ReportFormat> format = ReportFormat.byName(name.strip());
+            if (eq <= 0 || format.isEmpty() || r.substring(eq + 1).isBlank()) {
+                return Usage.fail(spec, "Invalid --report " + r + ": expected FORMAT=FILE with FORMAT one of text, json, "
+                        + "sarif, junit and FILE a path or - for standard output, such as --report sarif=kextkit.sarif.");
+            }
+            reportFiles.put(format.get(), r.substring(eq + 1).strip());
+        }
+        List<String> ids = new ArrayList<>();
+        for (String d : disabledChecks) {
+            try {
+                ids.addAll(CheckSettings.parseDisabled(d));
+            } catch (CheckSettingsException e) {
+                return Usage.fail(spec, "Invalid --disable-check " + d + ": " + e.getMessage() + ".");
+            }
+        }
+        List<Suppression> accepted = new ArrayList<>();
+        for (String s : suppressions) {
+            try {
+                accepted.add(Suppression.parse(s));
+            } catch (CheckSettingsException e) {
+                return Usage.fail(spec, "Invalid --suppress " + s + ": " + e.getMessage() + ".");
+            }
+        }
+        extraChecks = CheckSettings.of(ids, accepted);
+        return ExitCodes.EX_OK;
     }
 
     private int checkArguments() {
@@ -255,6 +364,10 @@ final class KextutilCommand implements Callable<Integer> {
         }
         if (kexts.isEmpty() && bundleIds.isEmpty()) {
             return Usage.fail(spec, KextutilMessages.NO_KEXTS);
+        }
+        int reportCheck = checkReportArguments();
+        if (reportCheck != ExitCodes.EX_OK) {
+            return reportCheck;
         }
         String kernelArch = invocation.context().arch();
         if (arch != null && doLoad && !arch.equals(kernelArch)) {
@@ -315,6 +428,7 @@ final class KextutilCommand implements Callable<Integer> {
     }
 
     private int process(Target target) {
+        checkedKexts.add(new KextRef(target.kext().identifier(), target.kext().versionString()));
         int result = runTests(target);
         if (result != ExitCodes.EX_OK) {
             return result;

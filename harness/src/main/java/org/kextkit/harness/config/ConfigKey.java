@@ -38,7 +38,14 @@ public enum ConfigKey {
      * The machine description (a plist listing the simulated machine's devices) that kernels boot on;
      * empty for the built-in default machine.
      */
-    MACHINE("kextkit.machine");
+    MACHINE("kextkit.machine"),
+    /** Check ids to disable, separated by commas (docs/checks.md lists them); empty runs every check. */
+    CHECKS_DISABLE("kextkit.checks.disable"),
+    /**
+     * Accepted findings, {@code ID[:KEXT][@CLASS[#METHOD]]=REASON} separated by semicolons; reports list
+     * them as suppressed with the reason.
+     */
+    CHECKS_SUPPRESS("kextkit.checks.suppress");
 
     /** The prefix every key carries; {@code --set} accepts keys with or without it. */
     public static final String PREFIX = "kextkit.";

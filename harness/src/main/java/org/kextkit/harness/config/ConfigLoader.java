@@ -26,6 +26,9 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.commons.configuration2.interpol.ConfigurationInterpolator;
 import org.apache.commons.configuration2.interpol.Lookup;
 import org.apache.commons.configuration2.io.FileHandler;
+import org.kextkit.harness.check.CheckSettings;
+import org.kextkit.harness.check.CheckSettingsException;
+import org.kextkit.harness.check.Suppression;
 import org.kextkit.harness.scheduler.TimeMode;
 import org.kextkit.harness.version.KextVersion;
 import org.kextkit.harness.version.VersionGrammar;
@@ -155,8 +158,9 @@ public final class ConfigLoader {
         long seed = parseSeed(values);
         Duration watchdog = parseWatchdog(values);
         Path machine = parseMachine(values);
+        CheckSettings checks = parseChecks(values);
         return new KextkitConfig(kernelVersion, arch, grammar, extensions, socket, bootArgs, javaOptions, timeout,
-                timeMode, seed, watchdog, machine, values.origins);
+                timeMode, seed, watchdog, machine, checks, values.origins);
     }
 
     private static Lookup lookupIn(Properties props) {
@@ -426,6 +430,24 @@ public final class ConfigLoader {
     private Path parseMachine(Values values) {
         String v = values.get(ConfigKey.MACHINE);
         return v.isEmpty() ? null : values.path(ConfigKey.MACHINE, v, home());
+    }
+
+    private static CheckSettings parseChecks(Values values) {
+        java.util.Set<String> disabled;
+        try {
+            disabled = CheckSettings.parseDisabled(values.get(ConfigKey.CHECKS_DISABLE));
+        } catch (CheckSettingsException e) {
+            throw values.invalid(ConfigKey.CHECKS_DISABLE, e.getMessage() + "; expected check ids separated by commas, "
+                    + "such as LCK-1,MEM-4");
+        }
+        List<Suppression> suppressions;
+        try {
+            suppressions = CheckSettings.parseSuppressions(values.get(ConfigKey.CHECKS_SUPPRESS));
+        } catch (CheckSettingsException e) {
+            throw values.invalid(ConfigKey.CHECKS_SUPPRESS, e.getMessage() + "; entries are separated by '"
+                    + CheckSettings.SUPPRESSION_SEPARATOR + "'");
+        }
+        return CheckSettings.of(disabled, suppressions);
     }
 
     private Path home() {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import org.kextkit.harness.check.CheckSettings;
 import org.kextkit.harness.scheduler.TimeMode;
 import org.kextkit.harness.version.KextVersion;
 import org.kextkit.harness.version.VersionGrammar;
@@ -34,11 +35,13 @@ public final class KextkitConfig {
     private final long seed;
     private final Duration watchdog;
     private final Path machine;
+    private final CheckSettings checks;
     private final Map<ConfigKey, ConfigOrigin> origins;
 
     KextkitConfig(KextVersion kernelVersion, Arch arch, VersionGrammar versionGrammar, List<Path> extensions,
             Path socket, BootArgs bootArgs, List<String> daemonJavaOptions, Duration daemonBootTimeout,
-            TimeMode timeMode, long seed, Duration watchdog, Path machine, Map<ConfigKey, ConfigOrigin> origins) {
+            TimeMode timeMode, long seed, Duration watchdog, Path machine, CheckSettings checks,
+            Map<ConfigKey, ConfigOrigin> origins) {
         this.kernelVersion = kernelVersion;
         this.arch = arch;
         this.versionGrammar = versionGrammar;
@@ -51,6 +54,7 @@ public final class KextkitConfig {
         this.seed = seed;
         this.watchdog = watchdog;
         this.machine = machine;
+        this.checks = checks;
         this.origins = Collections.unmodifiableMap(new EnumMap<>(origins));
     }
 
@@ -120,6 +124,14 @@ public final class KextkitConfig {
         return Optional.ofNullable(machine);
     }
 
+    /**
+     * Return which checks run and which findings are suppressed ({@code kextkit.checks.disable} and
+     * {@code kextkit.checks.suppress}).
+     */
+    public CheckSettings checks() {
+        return checks;
+    }
+
     /** Return the layer that supplied {@code key}. */
     public ConfigOrigin origin(ConfigKey key) {
         return origins.get(key);
@@ -140,6 +152,8 @@ public final class KextkitConfig {
             case SEED -> Long.toString(seed);
             case WATCHDOG -> new java.math.BigDecimal(watchdog.toNanos()).movePointLeft(9).stripTrailingZeros().toPlainString();
             case MACHINE -> machine == null ? "" : machine.toString();
+            case CHECKS_DISABLE -> checks.disabledText();
+            case CHECKS_SUPPRESS -> checks.suppressionsText();
         };
     }
 

@@ -124,16 +124,12 @@ public final class HostedKernel implements AutoCloseable {
     private final HostedScheduler scheduler;
     private final KernelLock stateLock;
     // What the checkers report while kexts load and run.
-    private final KernelFindings findings = new KernelFindings();
+    private final KernelFindings findings;
     /** The load-time checks and instrumentation of kext bytecode, or {@code null} when switched off. */
     private final KextInstrumenter instrumenter;
     // Simulated kernel memory; a fault (overrun, double free, use after free, ...) panics this kernel.
-    private final RuntimeChecks runtimeChecks = new RuntimeChecks(findings);
-    private final SimulatedHeap heap = new SimulatedHeap(fault -> {
-        // Every fault the heap detects is one XNU (or a KASAN kernel) panics on: report it, then panic.
-        runtimeChecks.memoryFault(fault);
-        throw new KernelWideServices().panic(fault.report());
-    });
+    private final RuntimeChecks runtimeChecks;
+    private final SimulatedHeap heap;
     // What a panic report needs, kept readable from any thread without the kernel lock.
     private volatile List<LoadedKext> loadedSnapshot = List.of();
     private volatile String lastStarted;
@@ -148,6 +144,13 @@ public final class HostedKernel implements AutoCloseable {
 
     private HostedKernel(KernelSettings settings, KextRepository repository, List<FamilyProvider> families) {
         this.settings = settings;
+        this.findings = new KernelFindings(settings.checks());
+        this.runtimeChecks = new RuntimeChecks(findings);
+        this.heap = new SimulatedHeap(fault -> {
+            // Every fault the heap detects is one XNU (or a KASAN kernel) panics on: report it, then panic.
+            runtimeChecks.memoryFault(fault);
+            throw new KernelWideServices().panic(fault.report());
+        });
         this.log = new KernelLog(settings.logCapacity());
         this.repository = repository;
         this.reader = new KextBundleReader(settings.arch(), settings.grammar(), new AtomicLong());

@@ -3,6 +3,7 @@ package org.kextkit.harness.lifecycle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.kextkit.harness.check.CheckSettings;
 import org.kextkit.harness.check.instrument.InstrumentSettings;
 import org.kextkit.harness.family.MachineDescription;
 import org.kextkit.harness.repository.KernelPseudoKexts;
@@ -27,10 +28,12 @@ import org.kextkit.harness.version.VersionGrammar;
  *        family builds hardware for
  * @param instrumentation whether kext bytecode is checked and instrumented at load, and the kernel
  *        stack budget of each thread
+ * @param checks which checks run and which findings are suppressed (every check, nothing suppressed
+ *        unless told otherwise)
  */
 public record KernelSettings(String kernelVersion, String arch, VersionGrammar grammar, boolean safeBoot, int logCapacity,
                              TimeMode timeMode, long seed, Duration watchdog, MachineDescription machine,
-                             InstrumentSettings instrumentation) {
+                             InstrumentSettings instrumentation, CheckSettings checks) {
     /** The machine a kernel boots on unless told otherwise: {@code SimMachine}, model {@code kextkit1,1}, no devices. */
     public static final MachineDescription DEFAULT_MACHINE =
             new MachineDescription("built-in default machine", "SimMachine", "kextkit1,1", 0, List.of());
@@ -64,6 +67,15 @@ public record KernelSettings(String kernelVersion, String arch, VersionGrammar g
             throw new IllegalArgumentException("watchdog budget must be positive, got " + watchdog);
         }
         Objects.requireNonNull(instrumentation, "instrumentation");
+        Objects.requireNonNull(checks, "checks");
+    }
+
+    /** Create settings that run every check and suppress nothing. */
+    public KernelSettings(String kernelVersion, String arch, VersionGrammar grammar, boolean safeBoot, int logCapacity,
+                          TimeMode timeMode, long seed, Duration watchdog, MachineDescription machine,
+                          InstrumentSettings instrumentation) {
+        this(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, machine, instrumentation,
+                CheckSettings.defaults());
     }
 
     /** Create settings with the default load-time checks (on, 16 KiB kernel stacks). */
@@ -72,9 +84,10 @@ public record KernelSettings(String kernelVersion, String arch, VersionGrammar g
         this(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, machine, InstrumentSettings.DEFAULTS);
     }
 
-    /** Return a copy that checks and instruments kext bytecode at load as {@code checks} says. */
-    public KernelSettings withInstrumentation(InstrumentSettings checks) {
-        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, machine, checks);
+    /** Return a copy that checks and instruments kext bytecode at load as {@code settings} says. */
+    public KernelSettings withInstrumentation(InstrumentSettings settings) {
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, machine,
+                settings, checks);
     }
 
     /** Return a copy whose kernel threads have a stack budget of {@code bytes}. */
@@ -95,31 +108,37 @@ public record KernelSettings(String kernelVersion, String arch, VersionGrammar g
 
     /** Return a copy booting in safe mode or not. */
     public KernelSettings withSafeBoot(boolean safe) {
-        return new KernelSettings(kernelVersion, arch, grammar, safe, logCapacity, timeMode, seed, watchdog, machine, instrumentation);
+        return new KernelSettings(kernelVersion, arch, grammar, safe, logCapacity, timeMode, seed, watchdog, machine, instrumentation, checks);
     }
 
     /** Return a copy with another kernel version. */
     public KernelSettings withKernelVersion(String version) {
-        return new KernelSettings(version, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, machine, instrumentation);
+        return new KernelSettings(version, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, machine, instrumentation, checks);
     }
 
     /** Return a copy keeping time in {@code mode}. */
     public KernelSettings withTimeMode(TimeMode mode) {
-        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, mode, seed, watchdog, machine, instrumentation);
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, mode, seed, watchdog, machine, instrumentation, checks);
     }
 
     /** Return a copy ordering simultaneous events with another seed. */
     public KernelSettings withSeed(long newSeed) {
-        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, newSeed, watchdog, machine, instrumentation);
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, newSeed, watchdog, machine, instrumentation, checks);
     }
 
     /** Return a copy with another watchdog budget. */
     public KernelSettings withWatchdog(Duration budget) {
-        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, budget, machine, instrumentation);
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, budget, machine, instrumentation, checks);
     }
 
     /** Return a copy booting on another machine. */
     public KernelSettings withMachine(MachineDescription description) {
-        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, description, instrumentation);
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, description, instrumentation, checks);
+    }
+
+    /** Return a copy running and suppressing checks as {@code settings} says. */
+    public KernelSettings withChecks(CheckSettings settings) {
+        return new KernelSettings(kernelVersion, arch, grammar, safeBoot, logCapacity, timeMode, seed, watchdog, machine,
+                instrumentation, settings);
     }
 }

@@ -397,4 +397,44 @@ class ConfigLoaderTest {
         assertEquals(List.of("foo=bar"), copy.bootArgs().unknown());
         assertEquals(original.machine(), copy.machine());
     }
+
+    @Test
+    void everyCheckRunsAndNothingIsSuppressedByDefault() {
+        KextkitConfig config = loader().load();
+        assertEquals(org.kextkit.harness.check.CheckSettings.defaults(), config.checks());
+        assertEquals("", config.value(ConfigKey.CHECKS_DISABLE));
+        assertEquals("", config.value(ConfigKey.CHECKS_SUPPRESS));
+    }
+
+    @Test
+    void checksAreDisabledAndSuppressedFromTheUserFileAndRoundTripThroughSetArguments() throws IOException {
+        userFile("kextkit.checks.disable = lck-1, MEM-ZERO\n"
+                + "kextkit.checks.suppress = LCK-HELD:com.example.driver@com.example.Driver#start=stop releases it, "
+                + "always; MEM-4=the family frees it\n");
+        KextkitConfig config = loader().load();
+        assertEquals(java.util.Set.of("LCK-1", "MEM-ZERO"), config.checks().disabled());
+        assertEquals(2, config.checks().suppressions().size());
+        assertEquals("stop releases it, always", config.checks().suppressions().get(0).reason());
+        KextkitConfig again = loader().commandLine(config.toSetArguments()).load();
+        assertEquals(config.checks(), again.checks());
+    }
+
+    @Test
+    void anUnknownCheckIdNamesTheKeyTheIdAndNearMatches() {
+        ConfigException e = failure(loader().commandLine(List.of("checks.disable=LCK-HLD")));
+        assertEquals("Invalid value for kextkit.checks.disable in the command line (--set kextkit.checks.disable): "
+                + "unknown check id \"LCK-HLD\" in \"LCK-HLD\": did you mean LCK-HELD?; expected check ids separated by "
+                + "commas, such as LCK-1,MEM-4. Correct the --set kextkit.checks.disable=... option.", e.getMessage());
+    }
+
+    @Test
+    void aSuppressionWithoutAReasonIsAConfigurationErrorNamingTheFileAndEntry() throws IOException {
+        Path file = userFile("kextkit.checks.suppress = MEM-4=freed later; LCK-HELD:com.example.driver\n");
+        ConfigException e = failure(loader());
+        assertEquals("Invalid value for kextkit.checks.suppress in " + file + ": suppression "
+                + "\"LCK-HELD:com.example.driver\" has no reason: expected ID[:KEXT][@CLASS[#METHOD]]=REASON, such as "
+                + "LCK-HELD:com.example.driver@com.example.Driver#start=stop releases it (every suppression says why it "
+                + "is acceptable); entries are separated by ';'. Correct kextkit.checks.suppress in " + file
+                + ", or remove it to use the default.", e.getMessage());
+    }
 }

@@ -235,4 +235,9 @@ public final class HostedKernelPort implements KernelPort {
         appendLog(messages, logMark);
         return new KernelResponse(terminated < 0 ? KextReturn.IN_USE : KextReturn.SUCCESS, messages);
     }
+
+    @Override
+    public org.kextkit.harness.check.FindingsReport findings() {
+        return kernel.findings().report();
+    }
 }

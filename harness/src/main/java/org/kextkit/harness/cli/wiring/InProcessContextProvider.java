@@ -86,6 +86,12 @@ public final class InProcessContextProvider implements CliContextProvider {
         public KernelResponse terminateInstances(String className) {
             return port().terminateInstances(className);
         }
+
+        @Override
+        public synchronized org.kextkit.harness.check.FindingsReport findings() {
+            // A kernel that never booted ran no kext code, so it found nothing.
+            return port == null ? org.kextkit.harness.check.FindingsReport.EMPTY : port.findings();
+        }
     }
 
     /**
@@ -107,7 +113,7 @@ public final class InProcessContextProvider implements CliContextProvider {
     static KernelSettings settings(KextkitConfig config, TimeMode toolDefault) {
         return new KernelSettings(config.kernelVersion().source(), config.arch().archName(), config.versionGrammar(),
                 config.bootArgs().safeBoot(), 10_000, config.timeMode().orElse(toolDefault), config.seed(), config.watchdog(),
-                ConfiguredMachine.load(config));
+                ConfiguredMachine.load(config)).withChecks(config.checks());
     }
 
     /**

@@ -283,4 +283,16 @@ public final class SimpleKernel implements KernelPort {
             return KextstatRow.UNKNOWN;
         }
     }
+
+    private final org.kextkit.harness.check.KernelFindings checks = new org.kextkit.harness.check.KernelFindings();
+
+    /** Return where tests report findings for this kernel to hand to commands. */
+    public org.kextkit.harness.check.KernelFindings checks() {
+        return checks;
+    }
+
+    @Override
+    public org.kextkit.harness.check.FindingsReport findings() {
+        return checks.report();
+    }
 }

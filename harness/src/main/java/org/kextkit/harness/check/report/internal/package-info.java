@@ -1,0 +1,2 @@
+/** Helpers of the report writers; not an API. */
+package org.kextkit.harness.check.report.internal;
