@@ -40,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>{@code checks=on}: a default kernel, whose kext classes are checked and instrumented at load
  * and whose run-time checks (lock order, held locks, interrupt use, blocking, memory) are on.
  * {@code checks=off}: the same kernel with {@code InstrumentSettings(false, ...)} (the kext's classes
- * are defined as compiled) and {@code runtimeChecks().setEnabled(false)} before the kext loads. The
+ * are defined as compiled) and {@code runtimeChecks().setEnabled(false)} before the kext loads.
+ * {@code checks=runtime-only} (for comparison): instrumentation off, run-time checks on, so every
+ * lock acquisition and allocation walks the Java stack for its site. The
  * heap's own bounds and life checks on {@code KernelBuffer} accesses are part of the kit in both.
  * After the trial the kernel must have no findings and, with checks on, lock statistics for the
  * kext's group.
@@ -162,7 +164,7 @@ public class CheckOverheadBenchmark {
             }
             """;
 
-    @Param({"on", "off"})
+    @Param({"on", "off", "runtime-only"})
     public String checks;
 
     private Path kexts;
@@ -172,14 +174,15 @@ public class CheckOverheadBenchmark {
     @Setup(Level.Trial)
     public void bootAndLoad() throws ReflectiveOperationException {
         boolean on = switch (checks) {
-            case "on" -> true;
+            case "on", "runtime-only" -> true;
             case "off" -> false;
-            default -> throw new IllegalArgumentException("checks must be on or off: " + checks);
+            default -> throw new IllegalArgumentException("checks must be on, off or runtime-only: " + checks);
         };
+        boolean instrumented = checks.equals("on");
         kexts = DriverKexts.writeModuleKext("Overhead", BUNDLE_ID, MODULE,
                 Map.of(MODULE, MODULE_SOURCE, IO_PATH, IO_PATH_SOURCE));
         KernelSettings settings = KernelSettings.defaults();
-        if (!on) {
+        if (!instrumented) {
             settings = settings.withInstrumentation(new InstrumentSettings(false, FrameEstimate.DEFAULT_STACK_BUDGET));
         }
         kernel = HostedKernel.boot(settings);
@@ -190,8 +193,8 @@ public class CheckOverheadBenchmark {
         }
         Class<?> type = kernel.loadedKext(BUNDLE_ID).orElseThrow().classLoader().loadClass(IO_PATH);
         ioPath = (IntUnaryOperator) type.getDeclaredConstructor().newInstance();
-        if (on != kernel.instrumenter().isPresent()) {
-            throw new IllegalStateException("instrumentation is " + (on ? "off" : "on") + " with checks=" + checks);
+        if (instrumented != kernel.instrumenter().isPresent()) {
+            throw new IllegalStateException("instrumentation is " + (instrumented ? "off" : "on") + " with checks=" + checks);
         }
     }
 
@@ -202,7 +205,7 @@ public class CheckOverheadBenchmark {
                 throw new IllegalStateException("the workload must run clean: " + kernel.findings().list());
             }
             boolean counted = kernel.runtimeChecks().lockStatistics().containsKey("bench.overhead");
-            if (counted != checks.equals("on")) {
+            if (counted != !checks.equals("off")) {
                 throw new IllegalStateException("lock statistics " + kernel.runtimeChecks().lockStatistics()
                         + " do not match checks=" + checks);
             }
