@@ -44,6 +44,37 @@ final class DriverKexts {
         }
     }
 
+    /**
+     * Write {@code <name>.kext} with a {@code KextModule} and no personalities into a new temporary
+     * folder and return the folder.
+     *
+     * @param bundleId the kext's identifier
+     * @param moduleClass the binary name of the kext's module class
+     * @param sources the Java sources of the kext's classes, by binary class name
+     */
+    static Path writeModuleKext(String name, String bundleId, String moduleClass, Map<String, String> sources) {
+        try {
+            Path folder = Files.createTempDirectory("kextkit-bench-");
+            Map<String, byte[]> classes = compile(folder.resolve("build"), sources);
+            String plist = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\">\n<dict>\n"
+                    + "  <key>CFBundleIdentifier</key><string>" + bundleId + "</string>\n"
+                    + "  <key>CFBundleName</key><string>" + name + "</string>\n"
+                    + "  <key>CFBundleExecutable</key><string>" + name + "</string>\n"
+                    + "  <key>CFBundlePackageType</key><string>KEXT</string>\n"
+                    + "  <key>CFBundleInfoDictionaryVersion</key><string>6.0</string>\n"
+                    + "  <key>CFBundleVersion</key><string>1.0.0</string>\n"
+                    + "  <key>OSBundleLibraries</key><dict>\n"
+                    + "    <key>com.apple.kpi.iokit</key><string>8.0.0</string>\n"
+                    + "    <key>com.apple.kpi.libkern</key><string>8.0.0</string>\n"
+                    + "  </dict>\n"
+                    + "</dict>\n</plist>\n";
+            KextBundleWriter.write(folder, name, plist, name, classes, moduleClass);
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Remove a folder written by {@link #writeToNewFolder}. */
     static void delete(Path folder) {
         if (folder == null) {

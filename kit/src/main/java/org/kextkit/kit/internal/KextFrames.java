@@ -170,6 +170,7 @@ public final class KextFrames {
         private int depth;
         private int[] ids = new int[64];
         private int[] used = new int[65];
+        private int[] lines = new int[64];
         private int budget = Integer.MAX_VALUE;
 
         Stack() {
@@ -198,6 +199,7 @@ public final class KextFrames {
                 grow();
             }
             ids[d] = id;
+            lines[d] = -1;
             int total = used[d] + frameBytes;
             used[d + 1] = total;
             depth = d + 1;
@@ -205,6 +207,46 @@ public final class KextFrames {
                 overflow(d, total);
             }
             return d;
+        }
+
+        /**
+         * Record that the method at depth {@code savedDepth} (the value {@link #enter} returned) is
+         * about to call out from source line {@code line}: instrumented code calls it before each of
+         * its calls, so that the kernel can name the kext's call sites without walking the stack.
+         */
+        public void at(int savedDepth, int line) {
+            lines[savedDepth] = line;
+        }
+
+        /**
+         * Return the method id of the kext frame {@code fromTop} frames below the innermost one (0 is
+         * the innermost); {@code fromTop} must be less than {@link #depth()}.
+         */
+        public int methodAt(int fromTop) {
+            return ids[depth - 1 - fromTop];
+        }
+
+        /**
+         * Return the source line the kext frame {@code fromTop} frames below the innermost one is
+         * calling out from, or -1 if it has made no call with a line known yet.
+         */
+        public int lineAt(int fromTop) {
+            return lines[depth - 1 - fromTop];
+        }
+
+        /**
+         * Return the innermost kext frame as a stack-trace element (class, method, file and the line
+         * it is calling out from), or {@code null} if the thread runs no instrumented kext code.
+         *
+         * @param classLoaderName the name of the frame's class loader, as the JVM would report it
+         */
+        public StackTraceElement innermost(String classLoaderName) {
+            if (depth == 0) {
+                return null;
+            }
+            Method method = methods[ids[depth - 1]];
+            return new StackTraceElement(classLoaderName, null, null, method.className(), method.methodName(),
+                    method.fileName(), lines[depth - 1]);
         }
 
         /** Release every frame above {@code savedDepth} (the value {@link #enter} returned). */
@@ -243,6 +285,7 @@ public final class KextFrames {
         private void grow() {
             ids = Arrays.copyOf(ids, ids.length * 2);
             used = Arrays.copyOf(used, ids.length + 1);
+            lines = Arrays.copyOf(lines, ids.length);
         }
 
         private void overflow(int d, int total) {

@@ -101,7 +101,7 @@ public class SimulatedHeap implements KernelHeap {
         if (hooks.active()) {
             hooks.allocating(allocator, size, caller);
         }
-        StackTraceElement site = CallSites.caller();
+        StackTraceElement site = siteOf(caller);
         synchronized (this) {
             long address = alignUp(nextVirtual, align);
             nextVirtual = address + Math.max(size, 1) + RED_ZONE;
@@ -115,6 +115,23 @@ public class SimulatedHeap implements KernelHeap {
             live.put(address, block);
             return new SimulatedBuffer(block, 0);
         }
+    }
+
+    /**
+     * Return where {@code caller}, the class that called the kit's allocation or free function, made
+     * the call: the first frame outside the kit and the JDK ({@link CallSites#caller()}). When the
+     * caller is instrumented kext code, that frame is the innermost kext frame its instrumentation
+     * keeps (class, method and the line it is calling from), and no stack walk is needed.
+     */
+    private static StackTraceElement siteOf(Class<?> caller) {
+        if (caller != null) {
+            KextFrames.Stack stack = KextFrames.current();
+            if (stack.depth() > 0 && KextFrames.method(stack.methodAt(0)).className().equals(caller.getName())) {
+                ClassLoader loader = caller.getClassLoader();
+                return stack.innermost(loader == null ? null : loader.getName());
+            }
+        }
+        return CallSites.caller();
     }
 
     private void assignPhysicalPages(HeapBlock block, boolean contiguous, long alignment) {
@@ -159,7 +176,7 @@ public class SimulatedHeap implements KernelHeap {
         }
         SimulatedBuffer pointer = (SimulatedBuffer) buffer;
         HeapBlock block = pointer.block;
-        StackTraceElement site = CallSites.caller();
+        StackTraceElement site = siteOf(caller);
         MemoryFault fault = null;
         synchronized (this) {
             if (pointer.offset != 0) {

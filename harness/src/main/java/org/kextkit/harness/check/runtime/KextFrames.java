@@ -1,6 +1,9 @@
 package org.kextkit.harness.check.runtime;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.kextkit.harness.bundle.KextBundle;
 import org.kextkit.harness.check.CodeSite;
@@ -42,6 +45,72 @@ final class KextFrames {
     static List<Frame> stack(int limit) {
         return WALKER.walk(frames -> frames.limit(FRAMES_SEARCHED).filter(f -> isKext(f.getDeclaringClass())).limit(limit)
                 .map(f -> new Frame(f.getDeclaringClass(), f)).collect(Collectors.toList()));
+    }
+
+    /**
+     * The kext stacks of lock acquisitions, remembered per call path, so that an acquisition does not
+     * walk the Java stack each time. Instrumented kext code keeps, for each of its frames, the method
+     * and the line it is calling out from ({@link org.kextkit.kit.internal.KextFrames.Stack}); the
+     * innermost {@code limit} of those, with the lock's class, name the call path. The first
+     * acquisition on a path walks the stack ({@link #stack}); later ones on the same path reuse what
+     * it found, which names the same frames and lines. Without instrumented kext frames on the thread
+     * every acquisition walks.
+     */
+    static final class StackCache {
+        private static final int MAX_PATHS = 1 << 16;
+        private final int limit;
+        private final Map<Path, List<Frame>> paths = new ConcurrentHashMap<>();
+
+        StackCache(int limit) {
+            this.limit = limit;
+        }
+
+        /** Return {@link #stack stack(limit)} for an acquisition of a lock of class {@code lockClass}. */
+        List<Frame> stack(Object lockClass) {
+            org.kextkit.kit.internal.KextFrames.Stack frames = org.kextkit.kit.internal.KextFrames.current();
+            int depth = Math.min(frames.depth(), limit);
+            if (depth == 0) {
+                return KextFrames.stack(limit);
+            }
+            int[] path = new int[2 * depth];
+            for (int i = 0; i < depth; i++) {
+                path[2 * i] = frames.methodAt(i);
+                path[2 * i + 1] = frames.lineAt(i);
+            }
+            Path key = new Path(lockClass, path);
+            List<Frame> known = paths.get(key);
+            if (known != null) {
+                return known;
+            }
+            List<Frame> walked = List.copyOf(KextFrames.stack(limit));
+            if (paths.size() < MAX_PATHS) {
+                paths.putIfAbsent(key, walked);
+            }
+            return walked;
+        }
+
+        /** A lock class and the innermost kext frames' method ids and lines. */
+        private static final class Path {
+            private final Object lockClass;
+            private final int[] frames;
+            private final int hash;
+
+            Path(Object lockClass, int[] frames) {
+                this.lockClass = lockClass;
+                this.frames = frames;
+                this.hash = 31 * System.identityHashCode(lockClass) + Arrays.hashCode(frames);
+            }
+
+            @Override
+            public boolean equals(Object other) {
+                return other instanceof Path that && that.lockClass == lockClass && Arrays.equals(that.frames, frames);
+            }
+
+            @Override
+            public int hashCode() {
+                return hash;
+            }
+        }
     }
 
     /** Return the bundle of the kext that defined {@code type}, or {@code null}. */

@@ -37,8 +37,10 @@ import org.kextkit.kit.internal.MutexState;
  * for the wrong interleaving, reported from a run that never deadlocked, with both acquisition
  * stacks. Each finding is reported once per check and site.
  *
- * <p>Cost: with the checks on, every lock acquisition walks the stack to the first kext frame
- * (a few frames) and reads the kernel clock; allocations already record their site in the heap.
+ * <p>Cost: with the checks on, every lock acquisition reads the kernel clock and finds its kext
+ * stack: the first acquisition on each call path (lock class, and the methods and lines of the
+ * innermost kext frames, which instrumented kext code keeps) walks the Java stack, later ones reuse
+ * what it found ({@link KextFrames.StackCache}); allocations already record their site in the heap.
  */
 public final class RuntimeChecks implements KernelChecks {
     /** The default {@link #longHoldThresholdNanos()}: 10 ms of kernel time. */
@@ -62,6 +64,7 @@ public final class RuntimeChecks implements KernelChecks {
     private final Map<Edge, EdgeRecord> edges = new ConcurrentHashMap<>();
     private final Map<String, GroupCounters> groups = new ConcurrentHashMap<>();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private final KextFrames.StackCache acquisitionStacks = new KextFrames.StackCache(STACK_FRAMES);
 
     /** Create the checks of a kernel that reports to {@code sink}. */
     public RuntimeChecks(FindingSink sink) {
@@ -167,7 +170,7 @@ public final class RuntimeChecks implements KernelChecks {
                 counters.contended++;
             }
         }
-        List<KextFrames.Frame> stack = KextFrames.stack(STACK_FRAMES);
+        List<KextFrames.Frame> stack = acquisitionStacks.stack(lockClass);
         List<Acquisition> mine = held.get();
         for (Acquisition earlier : mine) {
             if (earlier.lockClass != lockClass && earlier.lock != lock) {

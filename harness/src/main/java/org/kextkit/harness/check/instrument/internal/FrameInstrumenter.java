@@ -17,6 +17,9 @@ import org.objectweb.asm.Opcodes;
  *   try { original body; each return: s.exit(d) }
  *   catch (Throwable t) { s.exit(d); throw t; }   // a handler covering the whole body, listed last
  * </pre>
+ * Before each method call of the body, the call's source line is recorded with {@code s.at(d, line)}
+ * (once per line in straight-line code), so the kernel can name the kext's call sites (where a lock
+ * was taken or a block allocated) without walking the Java stack.
  * In constructors the account starts after the {@code super(...)}/{@code this(...)} call, so the
  * handler never covers an uninitialised {@code this}. Stack map frames are read expanded and
  * rewritten with the two new locals; nothing is computed that would need classes loaded.
@@ -91,6 +94,8 @@ public final class FrameInstrumenter {
         private boolean started;
         private int pendingNews;
         private final int firstFreeSlot;
+        private int line = -1;
+        private int lineRecorded = -1;
 
         Accounting(MethodVisitor mv, int id, int frameBytes, boolean entryPoint, boolean constructor, boolean frames,
                    int maxLocals) {
@@ -153,7 +158,26 @@ public final class FrameInstrumenter {
         }
 
         @Override
+        public void visitLineNumber(int number, Label label) {
+            super.visitLineNumber(number, label);
+            line = number;
+        }
+
+        @Override
+        public void visitLabel(Label label) {
+            super.visitLabel(label);
+            lineRecorded = -1; // a jump may land here: record the line again before the next call
+        }
+
+        @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            if (started && line >= 0 && line != lineRecorded) {
+                super.visitVarInsn(Opcodes.ALOAD, stackSlot);
+                super.visitVarInsn(Opcodes.ILOAD, stackSlot + 1);
+                push(line);
+                super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, STACK, "at", "(II)V", false);
+                lineRecorded = line;
+            }
             super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
             if (constructor && !started && opcode == Opcodes.INVOKESPECIAL && name.equals("<init>")) {
                 if (pendingNews > 0) {
