@@ -254,6 +254,9 @@ final class TeardownChecks {
                 sites.add(new RelatedSite(created.type.getName() + " instance created at", site));
             }
         }
+        // a stable order whatever the identity map's: by class, then file and line
+        sites.sort(java.util.Comparator.comparing((RelatedSite r) -> r.site().className())
+                .thenComparing(r -> String.valueOf(r.site().fileName())).thenComparingInt(r -> r.site().line()));
         return sites;
     }
 }
