@@ -39,6 +39,8 @@ public enum ConfigKey {
      * empty for the built-in default machine.
      */
     MACHINE("kextkit.machine"),
+    /** The kernel stack budget of each kernel thread, in bytes, that instrumented kext frames are charged against. */
+    STACK_BUDGET("kextkit.stack-budget"),
     /** Check ids to disable, separated by commas (docs/checks.md lists them); empty runs every check. */
     CHECKS_DISABLE("kextkit.checks.disable"),
     /**

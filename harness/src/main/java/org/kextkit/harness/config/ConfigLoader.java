@@ -158,9 +158,10 @@ public final class ConfigLoader {
         long seed = parseSeed(values);
         Duration watchdog = parseWatchdog(values);
         Path machine = parseMachine(values);
+        int stackBudget = parseStackBudget(values);
         CheckSettings checks = parseChecks(values);
         return new KextkitConfig(kernelVersion, arch, grammar, extensions, socket, bootArgs, javaOptions, timeout,
-                timeMode, seed, watchdog, machine, checks, values.origins);
+                timeMode, seed, watchdog, machine, stackBudget, checks, values.origins);
     }
 
     private static Lookup lookupIn(Properties props) {
@@ -408,6 +409,25 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
             throw values.invalid(ConfigKey.SEED, "a whole number such as 42 or 0x2a that fits in 64 bits", quote(v));
         }
+    }
+
+    /** The smallest and largest kernel stack budgets accepted, in bytes. */
+    static final int MIN_STACK_BUDGET = 256;
+    static final int MAX_STACK_BUDGET = 1 << 20;
+
+    private static int parseStackBudget(Values values) {
+        String v = values.required(ConfigKey.STACK_BUDGET);
+        long bytes;
+        try {
+            bytes = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            bytes = -1;
+        }
+        if (bytes < MIN_STACK_BUDGET || bytes > MAX_STACK_BUDGET) {
+            throw values.invalid(ConfigKey.STACK_BUDGET, "a whole number of bytes from " + MIN_STACK_BUDGET + " to "
+                    + MAX_STACK_BUDGET + ", such as 16384", quote(v));
+        }
+        return (int) bytes;
     }
 
     private static Duration parseWatchdog(Values values) {

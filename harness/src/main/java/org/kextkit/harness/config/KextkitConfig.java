@@ -35,12 +35,13 @@ public final class KextkitConfig {
     private final long seed;
     private final Duration watchdog;
     private final Path machine;
+    private final int stackBudget;
     private final CheckSettings checks;
     private final Map<ConfigKey, ConfigOrigin> origins;
 
     KextkitConfig(KextVersion kernelVersion, Arch arch, VersionGrammar versionGrammar, List<Path> extensions,
             Path socket, BootArgs bootArgs, List<String> daemonJavaOptions, Duration daemonBootTimeout,
-            TimeMode timeMode, long seed, Duration watchdog, Path machine, CheckSettings checks,
+            TimeMode timeMode, long seed, Duration watchdog, Path machine, int stackBudget, CheckSettings checks,
             Map<ConfigKey, ConfigOrigin> origins) {
         this.kernelVersion = kernelVersion;
         this.arch = arch;
@@ -54,6 +55,7 @@ public final class KextkitConfig {
         this.seed = seed;
         this.watchdog = watchdog;
         this.machine = machine;
+        this.stackBudget = stackBudget;
         this.checks = checks;
         this.origins = Collections.unmodifiableMap(new EnumMap<>(origins));
     }
@@ -111,6 +113,14 @@ public final class KextkitConfig {
         return seed;
     }
 
+    /**
+     * Return the kernel stack budget of each kernel thread in bytes ({@code kextkit.stack-budget}):
+     * an instrumented kext frame that does not fit panics the kernel with STK-OVERFLOW.
+     */
+    public int stackBudget() {
+        return stackBudget;
+    }
+
     /** Return how long kext code may keep the processor before it is reported as hung ({@code kextkit.watchdog}). */
     public Duration watchdog() {
         return watchdog;
@@ -152,6 +162,7 @@ public final class KextkitConfig {
             case SEED -> Long.toString(seed);
             case WATCHDOG -> new java.math.BigDecimal(watchdog.toNanos()).movePointLeft(9).stripTrailingZeros().toPlainString();
             case MACHINE -> machine == null ? "" : machine.toString();
+            case STACK_BUDGET -> Integer.toString(stackBudget);
             case CHECKS_DISABLE -> checks.disabledText();
             case CHECKS_SUPPRESS -> checks.suppressionsText();
         };

@@ -104,7 +104,14 @@ public final class IOKitKernel implements IOKitHost {
         this.termination = new TerminationEngine(new TerminationEngine.Hooks() {
             @Override
             public boolean call(IOService target, String method, Runnable body) {
-                return callDriver(target, method, ExecutionContext.THREAD, body);
+                boolean returned = callDriver(target, method, ExecutionContext.THREAD, body);
+                if ("stop".equals(method)) {
+                    KernelChecks checks = services.checks();
+                    if (checks.active()) {
+                        checks.serviceStopped(target);
+                    }
+                }
+                return returned;
             }
 
             @Override

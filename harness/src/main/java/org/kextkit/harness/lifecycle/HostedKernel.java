@@ -766,6 +766,7 @@ public final class HostedKernel implements AutoCloseable {
             return new UnloadReport(bundleId, KextReturn.START_STOP_ERROR, List.of(stopFailure));
         }
         runtimeChecks.kextUnloaded(kext.classLoader(), kext.bundle(), heap.liveAllocations());
+        runtimeChecks.kextObjectsUnloaded(kext.classLoader(), kext.bundle());
         unregister(kext);
         log.kernel("Kext " + bundleId + " unloaded.");
         return new UnloadReport(bundleId, KextReturn.SUCCESS, List.of());
@@ -847,6 +848,7 @@ public final class HostedKernel implements AutoCloseable {
         }
         if (failure == null) {
             runtimeChecks.kextUnloaded(kext.classLoader(), kext.bundle(), heap.liveAllocations());
+            runtimeChecks.kextObjectsUnloaded(kext.classLoader(), kext.bundle());
         }
         unregister(kext);
     }

@@ -347,6 +347,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theStackBudgetDefaultsTo16KiBAndCanBeSet() {
+        assertEquals(16384, loader().load().stackBudget());
+        KextkitConfig config = loader().commandLine(List.of("stack-budget=8192")).load();
+        assertEquals(8192, config.stackBudget());
+        assertTrue(config.toSetArguments().contains("kextkit.stack-budget=8192"), config.toSetArguments().toString());
+    }
+
+    @Test
+    void aBadStackBudgetNamesTheKeyTheRangeAndTheValue() {
+        for (String bad : List.of("16k", "-1", "255", "1048577")) {
+            assertTrue(failure(loader().commandLine(List.of("stack-budget=" + bad))).getMessage()
+                    .contains("Invalid value for kextkit.stack-budget in the command line (--set kextkit.stack-budget): "
+                            + "expected a whole number of bytes from 256 to 1048576, such as 16384, found \"" + bad + "\""),
+                    bad);
+        }
+    }
+
+    @Test
     void noMachineFileMeansTheBuiltInMachine() {
         KextkitConfig config = loader().load();
 

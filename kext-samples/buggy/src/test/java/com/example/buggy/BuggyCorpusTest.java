@@ -137,7 +137,7 @@ class BuggyCorpusTest {
             assertEquals(defect.bundleId(), finding.bundleId(), all);
             if (defect.checkId.equals("OBJ-3")) {
                 // OBJ-3 names the classes with live instances, not where they were made (no creation
-                // sites per object yet, see docs/runtime-checks.md); the unload is refused.
+                // sites per object yet, see docs/checks.md); the unload is refused.
                 assertEquals(null, finding.primarySite(), all);
                 assertTrue(finding.message().contains("com.example.buggy.leakedruleobject.FilterRule (1 instance)"), all);
                 assertEquals(KextReturn.IN_USE, unload.result(), "the unload must be refused: " + unload);

@@ -29,6 +29,24 @@ public interface KernelChecks {
         GROUP_FREED_WITH_LIVE_LOCKS
     }
 
+    /** Object and event-source misuse the kit detects itself (OBJ-1/2, WL-1..4, MD-PREPARED). */
+    enum TeardownMisuse {
+        /** An {@code OSObject} released once more than it was retained (the kit then panics). */
+        OVER_RELEASE,
+        /** An {@code OSObject} retained after its last release freed it (the kit then panics). */
+        RETAIN_AFTER_FREE,
+        /** An event source released by its owner while still added to a work loop. */
+        RELEASED_WHILE_ADDED,
+        /** A timer removed from its work loop, or freed, while armed. */
+        TIMER_ARMED,
+        /** {@code runAction}/{@code runCommand} called at primary interrupt level. */
+        GATE_FROM_INTERRUPT,
+        /** {@code commandSleep} without holding the gate (the kit then panics). */
+        SLEEP_WITHOUT_GATE,
+        /** A memory descriptor freed while prepared (the kit completes it). */
+        FREED_WHILE_PREPARED
+    }
+
     /** Return true if the checks want events; when false no other method needs to be called. */
     default boolean active() {
         return false;
@@ -70,6 +88,29 @@ public interface KernelChecks {
 
     /** {@code OSMalloc_Tagfree} released tag {@code tagName} while {@code liveBlocks} of its blocks were live. */
     default void tagFreedWithLiveBlocks(String tagName, long liveBlocks) {
+    }
+
+    /**
+     * An {@code OSObject} was constructed (called only while {@link #active()}); the checks remember
+     * where objects of kext classes, work loops, event sources and descriptors made by kext code were
+     * created.
+     */
+    default void objectCreated(Object object) {
+    }
+
+    /** An {@code OSObject} was freed (its retain count reached zero). */
+    default void objectFreed(Object object) {
+    }
+
+    /**
+     * The kit found {@code misuse} of {@code object} (an {@code OSObject}), on the thread that did
+     * it; for the fatal kinds it panics with {@code message} right after.
+     */
+    default void teardownMisuse(TeardownMisuse misuse, Object object, String message) {
+    }
+
+    /** The kernel's call of {@code service}'s {@code stop} has returned: audit what it left running. */
+    default void serviceStopped(Object service) {
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.kextkit.kit.iokit;
 
 import org.kextkit.kit.internal.ExecutionContext;
+import org.kextkit.kit.internal.KernelChecks;
 import org.kextkit.kit.internal.KernelEvents;
 import org.kextkit.kit.internal.WaitQueue;
 import org.kextkit.kit.libkern.OSObject;
@@ -158,6 +159,12 @@ public class IOCommandGate extends IOEventSource {
     public int commandSleep(Object event, long deadline, int interruptible) {
         IOWorkLoop loop = workLoop;
         if (loop == null || !loop.inGate()) {
+            KernelChecks checks = kernelServices().checks();
+            if (checks.active()) {
+                checks.teardownMisuse(KernelChecks.TeardownMisuse.SLEEP_WITHOUT_GATE, this, loop == null
+                        ? "commandSleep called on a command gate that is on no work loop"
+                        : "commandSleep called without holding the gate of " + loop.getName());
+            }
             throw kernelServices().panic("invalid commandSleep while not holding the gate");
         }
         return loop.sleepGate(event, deadline);
@@ -187,6 +194,12 @@ public class IOCommandGate extends IOEventSource {
     private void noteContext(IOWorkLoop loop) {
         if (loop.scheduler().currentContext() == ExecutionContext.PRIMARY_INTERRUPT) {
             eventSourceRecord().callsFromPrimaryInterrupt++;
+            KernelChecks checks = kernelServices().checks();
+            if (checks.active()) {
+                checks.teardownMisuse(KernelChecks.TeardownMisuse.GATE_FROM_INTERRUPT, this,
+                        "command gate action run at primary interrupt level, where taking the gate of "
+                                + loop.getName() + " may block; use an interrupt event source instead.");
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package org.kextkit.kit.iokit;
 
 import org.kextkit.kit.internal.EventSourceRecord;
+import org.kextkit.kit.internal.KernelChecks;
 import org.kextkit.kit.libkern.OSObject;
 
 /**
@@ -90,6 +91,12 @@ public class IOEventSource extends OSObject {
         // the work loop holds one reference while the source is added: the owner's last one is going
         if (workLoop != null && getRetainCount() <= 2) {
             record.releasedWhileAdded = true;
+            KernelChecks checks = kernelServices().checks();
+            if (checks.active()) {
+                checks.teardownMisuse(KernelChecks.TeardownMisuse.RELEASED_WHILE_ADDED, this, getClass().getSimpleName()
+                        + " released while still added to " + workLoop.getName()
+                        + "; the work loop keeps calling it. Call removeEventSource before release.");
+            }
         }
         super.release();
     }

@@ -213,8 +213,19 @@ public class IOMemoryDescriptor extends OSObject {
     /** Complete outstanding preparations, recording the leak ({@code IOMemoryDescriptor::free}). */
     @Override
     protected void free() {
+        int outstanding;
         synchronized (this) {
-            freedWhilePrepared = prepareCount > 0;
+            outstanding = prepareCount;
+            freedWhilePrepared = outstanding > 0;
+        }
+        if (outstanding > 0) {
+            org.kextkit.kit.internal.KernelChecks checks = kernelServices().checks();
+            if (checks.active()) {
+                checks.teardownMisuse(org.kextkit.kit.internal.KernelChecks.TeardownMisuse.FREED_WHILE_PREPARED, this,
+                        String.format(java.util.Locale.ROOT, "memory descriptor of %d bytes freed while prepared "
+                                + "(%d prepare call(s) not completed); its pages stayed wired. Call complete() "
+                                + "for every prepare().", length, outstanding));
+            }
         }
         while (getPrepareCount() > 0) {
             complete();

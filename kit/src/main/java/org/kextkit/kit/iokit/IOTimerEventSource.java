@@ -201,6 +201,11 @@ public class IOTimerEventSource extends IOEventSource {
     protected void free() {
         if (eventSourceRecord().armed) {
             eventSourceRecord().freedWhileArmed = true;
+            org.kextkit.kit.internal.KernelChecks checks = kernelServices().checks();
+            if (checks.active()) {
+                checks.teardownMisuse(org.kextkit.kit.internal.KernelChecks.TeardownMisuse.TIMER_ARMED, this,
+                        "timer freed while armed; cancel it with cancelTimeout before the last release.");
+            }
         }
         cancelTimeout();
         super.free();

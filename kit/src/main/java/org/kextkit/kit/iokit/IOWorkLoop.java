@@ -145,6 +145,11 @@ public class IOWorkLoop extends OSObject {
         try {
             if (toRemove.eventSourceRecord().armed) {
                 toRemove.eventSourceRecord().removedWhileArmed = true;
+                KernelChecks checks = kernelServices().checks();
+                if (checks.active()) {
+                    checks.teardownMisuse(KernelChecks.TeardownMisuse.TIMER_ARMED, toRemove, "timer removed from "
+                            + name + " while armed; it still fires after removal. Call cancelTimeout first.");
+                }
             }
             eventSources.remove(toRemove);
             toRemove.setWorkLoop(null);
@@ -255,6 +260,11 @@ public class IOWorkLoop extends OSObject {
      */
     public int sleepGate(Object event, long deadline) {
         if (!inGate()) {
+            KernelChecks checks = kernelServices().checks();
+            if (checks.active()) {
+                checks.teardownMisuse(KernelChecks.TeardownMisuse.SLEEP_WITHOUT_GATE, this,
+                        "commandSleep called without holding the gate of " + name);
+            }
             throw kernelServices().panic("invalid commandSleep while not holding the gate");
         }
         if (kernelServices().checks().active()) {
@@ -285,6 +295,13 @@ public class IOWorkLoop extends OSObject {
     public int runAction(Action action, OSObject target, Object arg0, Object arg1, Object arg2, Object arg3) {
         if (action == null) {
             return IOReturn.kIOReturnBadArgument;
+        }
+        KernelChecks gateChecks = kernelServices().checks();
+        if (gateChecks.active() && scheduler != null
+                && scheduler.currentContext() == ExecutionContext.PRIMARY_INTERRUPT) {
+            gateChecks.teardownMisuse(KernelChecks.TeardownMisuse.GATE_FROM_INTERRUPT, this,
+                    "runAction called at primary interrupt level, where taking the gate of " + name
+                            + " may block; use an interrupt event source instead.");
         }
         closeGate();
         try {

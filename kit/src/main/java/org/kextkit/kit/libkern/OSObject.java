@@ -1,6 +1,7 @@
 package org.kextkit.kit.libkern;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import org.kextkit.kit.internal.KernelChecks;
 import org.kextkit.kit.internal.KernelRuntime;
 import org.kextkit.kit.internal.KernelServices;
 import org.kextkit.kit.internal.Standalone;
@@ -27,6 +28,10 @@ public class OSObject {
         this.kernel = KernelRuntime.servicesFor(getClass());
         if (kernel != null) {
             kernel.instanceConstructed(getClass());
+            KernelChecks checks = kernel.checks();
+            if (checks.active()) {
+                checks.objectCreated(this);
+            }
         }
     }
 
@@ -38,15 +43,20 @@ public class OSObject {
         return kernel == null ? Standalone.SERVICES : kernel;
     }
 
-    /** Take one more reference. */
+    /** Take one more reference; retaining a freed object panics the kernel, as XNU does. */
     public void retain() {
         if (freed) {
-            throw new IllegalStateException("Attempting to retain a freed object of class " + getClass().getName());
+            String message = "Attempting to retain a freed object of class " + getClass().getName();
+            KernelChecks checks = kernelServices().checks();
+            if (checks.active()) {
+                checks.teardownMisuse(KernelChecks.TeardownMisuse.RETAIN_AFTER_FREE, this, message);
+            }
+            throw kernelServices().panic(message);
         }
         retainCount.incrementAndGet();
     }
 
-    /** Drop one reference; the last one frees the object. */
+    /** Drop one reference; the last one frees the object. Releasing once too often panics the kernel, as XNU does. */
     public void release() {
         int now = retainCount.decrementAndGet();
         if (now == 0) {
@@ -56,7 +66,12 @@ public class OSObject {
             }
         } else if (now < 0) {
             retainCount.set(0);
-            throw new IllegalStateException("A kext releasing a(n) " + getClass().getName() + " has over-released it");
+            String message = "A kext releasing a(n) " + getClass().getName() + " has over-released it";
+            KernelChecks checks = kernelServices().checks();
+            if (checks.active()) {
+                checks.teardownMisuse(KernelChecks.TeardownMisuse.OVER_RELEASE, this, message);
+            }
+            throw kernelServices().panic(message);
         }
     }
 
@@ -74,6 +89,10 @@ public class OSObject {
             freed = true;
             if (kernel != null) {
                 kernel.instanceDestructed(getClass());
+                KernelChecks checks = kernel.checks();
+                if (checks.active()) {
+                    checks.objectFreed(this);
+                }
             }
         }
     }

@@ -65,6 +65,7 @@ public final class RuntimeChecks implements KernelChecks {
     private final Map<String, GroupCounters> groups = new ConcurrentHashMap<>();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final KextFrames.StackCache acquisitionStacks = new KextFrames.StackCache(STACK_FRAMES);
+    private final TeardownChecks teardown = new TeardownChecks(this::emit);
 
     /** Create the checks of a kernel that reports to {@code sink}. */
     public RuntimeChecks(FindingSink sink) {
@@ -266,7 +267,10 @@ public final class RuntimeChecks implements KernelChecks {
         CodeSite inInterrupt = lockClass.interruptSite;
         CodeSite enabled = lockClass.enabledSite;
         if (inInterrupt != null && enabled != null && reported.add("LCK-IRQ " + lockClass.key)) {
-            report(Checks.LCK_IRQ, frameAt(acquisition, enabled), String.format(Locale.ROOT,
+            // the primary site is the acquisition with interrupts enabled, whichever of the two came second
+            KextFrames.Frame current = frame(acquisition);
+            emit(Checks.LCK_IRQ, current == null ? null : KextFrames.bundleOf(current.type()), enabled,
+                    String.format(Locale.ROOT,
                     "%s (%s) is taken at primary interrupt level and also here with interrupts enabled; an interrupt "
                             + "arriving while it is held here spins forever. Take it with "
                             + "IOSimpleLockLockDisableInterrupt outside the interrupt handler.",
@@ -465,8 +469,53 @@ public final class RuntimeChecks implements KernelChecks {
         StringBuilder text = new StringBuilder("Can't unload kext " + bundle.identifier() + "; classes have instances:");
         live.forEach((type, count) -> text.append(' ').append(type).append(" (").append(count)
                 .append(count == 1 ? " instance)" : " instances)"));
+        int[] kernelMade = new int[1];
+        List<RelatedSite> created = teardown.liveInstances(bundle, kernelMade);
+        if (kernelMade[0] > 0) {
+            text.append(String.format(Locale.ROOT, "; %d of them created by the kernel (drivers instantiated by "
+                    + "matching, kept alive by an extra retain)", kernelMade[0]));
+        }
         text.append(". Release every object the kext created before it stops.");
-        emit(Checks.OBJ_3, bundle, null, text.toString(), List.of());
+        emit(Checks.OBJ_3, bundle, created.isEmpty() ? null : created.get(0).site(), text.toString(), created);
+    }
+
+    /**
+     * Audit what a kext left running at a successful unload: work loops still running, event sources
+     * still added or armed, interrupt handlers still registered (WL-LIVE, WL-2) and memory descriptors
+     * still prepared (MD-PREPARED); then forget its objects.
+     *
+     * @param loader the kext's class loader
+     * @param bundle the kext
+     */
+    public void kextObjectsUnloaded(ClassLoader loader, KextBundle bundle) {
+        if (!enabled || bundle == null) {
+            return;
+        }
+        teardown.kextUnloaded(loader, bundle);
+    }
+
+    // ---- objects and teardown (OBJ-*, WL-*, MD-PREPARED; see TeardownChecks) ----------------------
+
+    @Override
+    public void objectCreated(Object object) {
+        teardown.objectCreated(object);
+    }
+
+    @Override
+    public void objectFreed(Object object) {
+        teardown.objectFreed(object);
+    }
+
+    @Override
+    public void teardownMisuse(TeardownMisuse misuse, Object object, String message) {
+        teardown.misuse(misuse, object, message);
+    }
+
+    @Override
+    public void serviceStopped(Object service) {
+        if (enabled) {
+            teardown.serviceStopped(service);
+        }
     }
 
     // ---- statistics -----------------------------------------------------------------------------
@@ -505,15 +554,6 @@ public final class RuntimeChecks implements KernelChecks {
 
     private static KextFrames.Frame frame(Acquisition acquisition) {
         return acquisition.stack.isEmpty() ? null : acquisition.stack.get(0);
-    }
-
-    private static KextFrames.Frame frameAt(Acquisition acquisition, CodeSite site) {
-        for (KextFrames.Frame frame : acquisition.stack) {
-            if (frame.site().equals(site)) {
-                return frame;
-            }
-        }
-        return frame(acquisition);
     }
 
     private void report(String checkId, KextFrames.Frame frame, String message, List<RelatedSite> related) {

@@ -113,7 +113,7 @@ public final class InProcessContextProvider implements CliContextProvider {
     static KernelSettings settings(KextkitConfig config, TimeMode toolDefault) {
         return new KernelSettings(config.kernelVersion().source(), config.arch().archName(), config.versionGrammar(),
                 config.bootArgs().safeBoot(), 10_000, config.timeMode().orElse(toolDefault), config.seed(), config.watchdog(),
-                ConfiguredMachine.load(config)).withChecks(config.checks());
+                ConfiguredMachine.load(config)).withChecks(config.checks()).withStackBudget(config.stackBudget());
     }
 
     /**

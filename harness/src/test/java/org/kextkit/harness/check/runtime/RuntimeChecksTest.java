@@ -39,6 +39,8 @@ class RuntimeChecksTest {
             import org.kextkit.kit.iokit.*;
             import static org.kextkit.kit.libkern.Locks.*;
             import static org.kextkit.kit.iokit.IOLib.*;
+            import static org.kextkit.kit.iokit.IOLocks.*;
+            import static org.kextkit.kit.libkern.OSMalloc.*;
             public class Module implements KextModule {
             """;
 
@@ -216,6 +218,278 @@ class RuntimeChecksTest {
         Finding finding = only(kext.kernel(), "LCK-5");
         assertAt(finding, kext, "TWICE");
         assertTrue(finding.related().stream().anyMatch(r -> r.site().line() == kext.line("ONCE")), finding::toString);
+    }
+
+    // ---- objects and teardown ------------------------------------------------------------------
+
+    private static final String THING = "static class Thing extends OSObject { }\n";
+
+    private static boolean relatedAt(Finding finding, Kext kext, String role, String marker) {
+        return finding.related().stream().anyMatch(r -> r.role().startsWith(role) && r.site().line() == kext.line(marker));
+    }
+
+    @Test
+    void releasingAnObjectOnceTooOftenIsObj1WithWhereItWasMadeAndFreedAndPanics() {
+        Kext kext = kext("Overrelease", THING, """
+                        Thing thing = new Thing(); // MADE
+                        thing.release(); // FREED
+                        thing.release(); // AGAIN
+                """, "");
+        assertThrows(KernelPanickedException.class, kext::load);
+        Finding finding = only(kext.kernel(), "OBJ-1");
+        assertAt(finding, kext, "AGAIN");
+        assertTrue(relatedAt(finding, kext, "created at", "MADE"), finding::toString);
+        assertTrue(relatedAt(finding, kext, "freed", "FREED"), finding::toString);
+        assertTrue(kext.kernel().panicReport().orElseThrow().toString().contains("over-released"));
+    }
+
+    @Test
+    void retainingAFreedObjectIsObj2AndPanics() {
+        Kext kext = kext("Lateretain", THING, """
+                        Thing thing = new Thing(); // MADE
+                        thing.release(); // FREED
+                        thing.retain(); // RETAIN
+                """, "");
+        assertThrows(KernelPanickedException.class, kext::load);
+        Finding finding = only(kext.kernel(), "OBJ-2");
+        assertAt(finding, kext, "RETAIN");
+        assertTrue(relatedAt(finding, kext, "created at", "MADE"), finding::toString);
+        assertTrue(relatedAt(finding, kext, "freed", "FREED"), finding::toString);
+    }
+
+    @Test
+    void anInstanceStillAliveAtUnloadRefusesItWithObj3ListingWhereEachWasCreated() {
+        Kext kext = kext("Keeper", THING + "static Thing kept; static Thing other;", """
+                        kept = new Thing(); // KEPT
+                        other = new Thing(); // OTHER
+                """, "");
+        assertTrue(kext.load().isLoaded());
+        assertFalse(kext.kernel().unload("com.example.Keeper").isUnloaded());
+        Finding finding = only(kext.kernel(), "OBJ-3");
+        assertAt(finding, kext, "KEPT");
+        assertTrue(finding.message().startsWith("Can't unload kext com.example.Keeper; classes have instances:"),
+                finding.message());
+        assertTrue(finding.message().contains("com.example.keeper.Module$Thing (2 instances)"), finding.message());
+        assertTrue(relatedAt(finding, kext, "com.example.keeper.Module$Thing instance created at", "KEPT"),
+                finding::toString);
+        assertTrue(relatedAt(finding, kext, "com.example.keeper.Module$Thing instance created at", "OTHER"),
+                finding::toString);
+    }
+
+    @Test
+    void releasingAnEventSourceStillOnItsWorkLoopIsWl1() {
+        Kext kext = kext("Wl1", "static IOWorkLoop loop;", """
+                        loop = IOWorkLoop.workLoop();
+                        IOTimerEventSource timer = IOTimerEventSource.timerEventSource(null, (o, s) -> { });
+                        loop.addEventSource(timer);
+                        timer.release(); // RELEASED
+                """, """
+                        loop.release();
+                """);
+        assertTrue(kext.load().isLoaded());
+        assertAt(only(kext.kernel(), "WL-1"), kext, "RELEASED");
+        assertTrue(kext.kernel().unload("com.example.Wl1").isUnloaded());
+        assertEquals(1, kext.kernel().findings().list().size(), () -> kext.kernel().findings().list().toString());
+    }
+
+    @Test
+    void removingAnArmedTimerIsWl2() {
+        Kext kext = kext("Wl2", "", """
+                        IOWorkLoop loop = IOWorkLoop.workLoop();
+                        IOTimerEventSource timer = IOTimerEventSource.timerEventSource(null, (o, s) -> { }); // MADE
+                        loop.addEventSource(timer);
+                        timer.setTimeoutMS(5000);
+                        loop.removeEventSource(timer); // REMOVED
+                        timer.cancelTimeout();
+                        timer.release();
+                        loop.release();
+                """, "");
+        assertTrue(kext.load().isLoaded());
+        Finding finding = only(kext.kernel(), "WL-2");
+        assertAt(finding, kext, "REMOVED");
+        assertTrue(relatedAt(finding, kext, "created at", "MADE"), finding::toString);
+    }
+
+    @Test
+    void aWorkLoopAndAnArmedTimerLeftAtUnloadAreWlLiveAndWl2AtTheirCreationSites() {
+        Kext kext = kext("Leftover", "static IOWorkLoop loop; static IOTimerEventSource timer;", """
+                        loop = IOWorkLoop.workLoop(); // LOOP
+                        timer = IOTimerEventSource.timerEventSource(null, (o, s) -> { }); // TIMER
+                        loop.addEventSource(timer);
+                        timer.setTimeoutMS(60000);
+                """, "");
+        assertTrue(kext.load().isLoaded());
+        assertEquals(List.of(), kext.kernel().findings().list());
+        assertTrue(kext.kernel().unload("com.example.Leftover").isUnloaded());
+        List<String> found = kext.kernel().findings().list().stream()
+                .map(f -> f.checkId() + "@" + f.primarySite().line()).sorted().collect(Collectors.toList());
+        assertEquals(List.of("WL-2@" + kext.line("TIMER"), "WL-LIVE@" + kext.line("LOOP"), "WL-LIVE@" + kext.line("TIMER"))
+                .stream().sorted().collect(Collectors.toList()), found, () -> kext.kernel().findings().list().toString());
+        assertTrue(kext.kernel().findings().list().stream().allMatch(f -> "com.example.Leftover".equals(f.bundleId())
+                && "1.0.0".equals(f.bundleVersion())));
+    }
+
+    @Test
+    void commandSleepWithoutTheGateIsWl4AndPanics() {
+        Kext kext = kext("Sleeper", "", """
+                        IOWorkLoop loop = IOWorkLoop.workLoop();
+                        IOCommandGate gate = IOCommandGate.commandGate(null);
+                        loop.addEventSource(gate);
+                        gate.commandSleep(gate, 0); // SLEEP
+                """, "");
+        assertThrows(KernelPanickedException.class, kext::load);
+        assertAt(only(kext.kernel(), "WL-4"), kext, "SLEEP");
+        assertTrue(kext.kernel().panicReport().orElseThrow().toString().contains("invalid commandSleep"));
+    }
+
+    @Test
+    void aDescriptorFreedWhilePreparedIsMdPrepared() {
+        Kext kext = kext("Wired", "", """
+                        KernelBuffer buf = IOMalloc(256);
+                        IOMemoryDescriptor md = IOMemoryDescriptor.withAddress(buf, 256, IOMemoryDescriptor.kIODirectionOut); // MADE
+                        md.prepare();
+                        md.release(); // FREED
+                        IOFree(buf, 256);
+                """, "");
+        assertTrue(kext.load().isLoaded());
+        Finding finding = only(kext.kernel(), "MD-PREPARED");
+        assertAt(finding, kext, "FREED");
+        assertTrue(relatedAt(finding, kext, "created at", "MADE"), finding::toString);
+    }
+
+    @Test
+    void aDescriptorStillPreparedAtUnloadIsMdPreparedAtItsCreation() {
+        Kext kext = kext("Stillwired", "static KernelBuffer buf; static IOMemoryDescriptor md;", """
+                        buf = IOMalloc(256);
+                        md = IOMemoryDescriptor.withAddress(buf, 256, IOMemoryDescriptor.kIODirectionOut); // MADE
+                        md.prepare();
+                """, """
+                        IOFree(buf, 256);
+                """);
+        assertTrue(kext.load().isLoaded());
+        assertTrue(kext.kernel().unload("com.example.Stillwired").isUnloaded());
+        Finding finding = only(kext.kernel(), "MD-PREPARED");
+        assertAt(finding, kext, "MADE");
+        assertTrue(finding.message().contains("256 bytes"), finding.message());
+    }
+
+    // ---- lock and memory checks without a test of their own so far -----------------------------
+
+    @Test
+    void aSpinLockHeldPastTheThresholdIsLckLong() {
+        Kext kext = kext("Longhold", "static LckGrp grp; static LckSpin spin;", """
+                        grp = lck_grp_alloc_init("longhold", null);
+                        spin = lck_spin_alloc_init(grp, null);
+                        lck_spin_lock(spin); // TAKEN
+                        IODelay(20000);
+                        lck_spin_unlock(spin);
+                """, """
+                        lck_spin_free(spin, grp);
+                        lck_grp_free(grp);
+                """);
+        assertTrue(kext.load().isLoaded());
+        Finding finding = only(kext.kernel(), "LCK-LONG");
+        assertAt(finding, kext, "TAKEN");
+        assertTrue(finding.message().contains("threshold 10000 us"), finding.message());
+    }
+
+    @Test
+    void aLockFreedWithAnotherGroupIsLck2WithoutPanic() {
+        Kext kext = kext("Wronggroup", "static LckGrp rx; static LckGrp tx;", """
+                        rx = lck_grp_alloc_init("rx", null);
+                        tx = lck_grp_alloc_init("tx", null);
+                        LckMtx m = lck_mtx_alloc_init(rx, null); // MADE
+                        lck_mtx_free(m, tx); // WRONG
+                """, "");
+        assertTrue(kext.load().isLoaded());
+        Finding finding = only(kext.kernel(), "LCK-2");
+        assertAt(finding, kext, "WRONG");
+        assertTrue(relatedAt(finding, kext, "allocated at", "MADE"), finding::toString);
+    }
+
+    @Test
+    void aLockFreedWhileHeldIsLck4AndPanics() {
+        Kext kext = kext("Freeheld", "", """
+                        LckGrp grp = lck_grp_alloc_init("freeheld", null);
+                        LckMtx m = lck_mtx_alloc_init(grp, null);
+                        lck_mtx_lock(m);
+                        lck_mtx_free(m, grp); // FREED
+                """, "");
+        assertThrows(KernelPanickedException.class, kext::load);
+        assertAt(only(kext.kernel(), "LCK-4"), kext, "FREED");
+    }
+
+    @Test
+    void unlockingALockThatIsNotHeldIsLck6AndPanics() {
+        Kext kext = kext("Notheld", "", """
+                        LckGrp grp = lck_grp_alloc_init("notheld", null);
+                        LckMtx m = lck_mtx_alloc_init(grp, null);
+                        lck_mtx_unlock(m); // UNLOCK
+                """, "");
+        assertThrows(KernelPanickedException.class, kext::load);
+        assertAt(only(kext.kernel(), "LCK-6"), kext, "UNLOCK");
+    }
+
+    @Test
+    void freeingATagWithLiveBlocksIsMem5() {
+        Kext kext = kext("Tagged", "static OSMallocTag tag; static KernelBuffer block;", """
+                        tag = OSMalloc_Tagalloc("com.example.tagged", 0);
+                        block = OSMalloc(64, tag);
+                        OSMalloc_Tagfree(tag); // TAGFREE
+                        OSFree(block, 64, tag);
+                """, "");
+        assertTrue(kext.load().isLoaded());
+        assertAt(only(kext.kernel(), "MEM-5"), kext, "TAGFREE");
+    }
+
+    @Test
+    void aWriteToFreedMemoryIsMemUafWithTheFreeSiteAndPanics() {
+        Kext kext = kext("Uaf", "", """
+                        KernelBuffer buf = IOMalloc(64); // ALLOC
+                        IOFree(buf, 64); // FREED
+                        buf.write32(0, 1); // USE
+                """, "");
+        assertThrows(KernelPanickedException.class, kext::load);
+        Finding finding = only(kext.kernel(), "MEM-UAF");
+        assertAt(finding, kext, "USE");
+        assertTrue(relatedAt(finding, kext, "allocated by IOMalloc", "ALLOC"), finding::toString);
+        assertTrue(relatedAt(finding, kext, "freed at", "FREED"), finding::toString);
+    }
+
+    @Test
+    void aWritePastTheEndIsMemOobAndPanics() {
+        Kext kext = kext("Oob", "", """
+                        KernelBuffer buf = IOMalloc(64); // ALLOC
+                        buf.write32(64, 1); // PAST
+                """, "");
+        assertThrows(KernelPanickedException.class, kext::load);
+        Finding finding = only(kext.kernel(), "MEM-OOB");
+        assertAt(finding, kext, "PAST");
+        assertTrue(relatedAt(finding, kext, "allocated by IOMalloc", "ALLOC"), finding::toString);
+    }
+
+    @Test
+    void freeingWithAnotherSizeIsMem2AndPanics() {
+        Kext kext = kext("Size", "", """
+                        KernelBuffer buf = IOMalloc(64); // ALLOC
+                        IOFree(buf, 32); // SIZE
+                """, "");
+        assertThrows(KernelPanickedException.class, kext::load);
+        Finding finding = only(kext.kernel(), "MEM-2");
+        assertAt(finding, kext, "SIZE");
+        assertTrue(relatedAt(finding, kext, "allocated by IOMalloc", "ALLOC"), finding::toString);
+    }
+
+    @Test
+    void freeingWithTheWrongFunctionIsMem1AndPanics() {
+        Kext kext = kext("Allocator", "", """
+                        KernelBuffer buf = IOMallocAligned(4096, 4096); // ALLOC
+                        IOFree(buf, 4096); // MISMATCH
+                """, "");
+        assertThrows(KernelPanickedException.class, kext::load);
+        Finding finding = only(kext.kernel(), "MEM-1");
+        assertAt(finding, kext, "MISMATCH");
+        assertTrue(relatedAt(finding, kext, "allocated by IOMallocAligned", "ALLOC"), finding::toString);
     }
 
     @Test
