@@ -135,15 +135,12 @@ class BuggyCorpusTest {
                     () -> "findings of " + defect.kext + ":\n" + all + "\nkernel log:\n" + kernel.logText());
             Finding finding = findings.get(0);
             assertEquals(defect.bundleId(), finding.bundleId(), all);
+            assertEquals(marker.className(), finding.primarySite().className(), all);
+            assertEquals(marker.line(), finding.primarySite().line(), all);
             if (defect.checkId.equals("OBJ-3")) {
-                // OBJ-3 names the classes with live instances, not where they were made (no creation
-                // sites per object yet, see docs/checks.md); the unload is refused.
-                assertEquals(null, finding.primarySite(), all);
+                // OBJ-3 also names the class with live instances, and the unload is refused.
                 assertTrue(finding.message().contains("com.example.buggy.leakedruleobject.FilterRule (1 instance)"), all);
                 assertEquals(KextReturn.IN_USE, unload.result(), "the unload must be refused: " + unload);
-            } else {
-                assertEquals(marker.className(), finding.primarySite().className(), all);
-                assertEquals(marker.line(), finding.primarySite().line(), all);
             }
 
             assertEquals(defect.panics, kernel.hasPanicked(), () -> "panicked: " + kernel.panicReport());
