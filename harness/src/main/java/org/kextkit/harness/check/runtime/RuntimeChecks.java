@@ -202,9 +202,9 @@ public final class RuntimeChecks implements KernelChecks {
                 describe(laterLock), later.description, describe(earlier.lock), earlier.lockClass.description,
                 describe(earlier.lock), describe(laterLock));
         List<RelatedSite> related = new ArrayList<>();
-        addStack(related, "holding this lock, taken at", earlier.stack);
-        addStack(related, "the other order: first lock taken at", reverse.beforeStack);
-        addStack(related, "the other order: second lock taken at", reverse.afterStack);
+        addStack(related, "holding this lock, taken", earlier.stack);
+        addStack(related, "the other order: first lock taken", reverse.beforeStack);
+        addStack(related, "the other order: second lock taken", reverse.afterStack);
         report(Checks.LCK_ORDER, stack.isEmpty() ? null : stack.get(0), message, related);
     }
 
@@ -275,7 +275,7 @@ public final class RuntimeChecks implements KernelChecks {
                             + "arriving while it is held here spins forever. Take it with "
                             + "IOSimpleLockLockDisableInterrupt outside the interrupt handler.",
                     describe(lock), lockClass.description),
-                    List.of(new RelatedSite("taken at primary interrupt level at", inInterrupt)));
+                    List.of(new RelatedSite("taken at primary interrupt level", inInterrupt)));
         }
     }
 
@@ -292,11 +292,11 @@ public final class RuntimeChecks implements KernelChecks {
         if (lock != null) {
             for (Acquisition acquisition : held.get()) {
                 if (acquisition.lock == lock && acquisition.site() != null) {
-                    related.add(new RelatedSite("first taken at", acquisition.site()));
+                    related.add(new RelatedSite("first taken", acquisition.site()));
                 }
             }
             if (lock.allocationSite() != null) {
-                related.add(new RelatedSite("allocated at", CodeSite.of(lock.allocationSite())));
+                related.add(new RelatedSite("allocated", CodeSite.of(lock.allocationSite())));
             }
         }
         report(checkId, KextFrames.first(), message, related);
@@ -326,7 +326,7 @@ public final class RuntimeChecks implements KernelChecks {
             if (acquisition.lock instanceof MutexState mutex && mutex.isSpin()) {
                 spinName = describe(mutex);
                 if (acquisition.site() != null) {
-                    related.add(new RelatedSite("spin lock taken at", acquisition.site()));
+                    related.add(new RelatedSite("spin lock taken", acquisition.site()));
                 }
             }
         }
@@ -347,7 +347,7 @@ public final class RuntimeChecks implements KernelChecks {
             }
             List<RelatedSite> related = new ArrayList<>();
             if (lock.allocationSite() != null) {
-                related.add(new RelatedSite("allocated at", CodeSite.of(lock.allocationSite())));
+                related.add(new RelatedSite("allocated", CodeSite.of(lock.allocationSite())));
             }
             KextFrames.Frame frame = acquisition == null || acquisition.stack.isEmpty() ? null : acquisition.stack.get(0);
             report(Checks.LCK_HELD, frame, String.format(Locale.ROOT,
@@ -407,7 +407,7 @@ public final class RuntimeChecks implements KernelChecks {
                     : fault.allocator().allocFunction()) + " at", CodeSite.of(fault.allocationSite())));
         }
         if (fault.freeSite() != null) {
-            related.add(new RelatedSite(fault.kind() == MemoryFault.Kind.DOUBLE_FREE ? "first freed at" : "freed at",
+            related.add(new RelatedSite(fault.kind() == MemoryFault.Kind.DOUBLE_FREE ? "first freed" : "freed",
                     CodeSite.of(fault.freeSite())));
         }
         KextFrames.Frame frame = KextFrames.first();

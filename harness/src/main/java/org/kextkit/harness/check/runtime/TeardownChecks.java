@@ -141,10 +141,10 @@ final class TeardownChecks {
         }
         List<RelatedSite> related = new ArrayList<>();
         if (created != null && created.site() != null) {
-            related.add(new RelatedSite("created at", created.site()));
+            related.add(new RelatedSite("created", created.site()));
         }
         if (dead != null && dead.freedAt != null) {
-            related.add(new RelatedSite("freed (last release) at", dead.freedAt));
+            related.add(new RelatedSite("freed (last release)", dead.freedAt));
         }
         String text = switch (misuse) {
             case OVER_RELEASE -> message + ": it was already freed by its last release; release only what you "
@@ -251,7 +251,7 @@ final class TeardownChecks {
             if (site == null) {
                 kernelMade[0]++;
             } else {
-                sites.add(new RelatedSite(created.type.getName() + " instance created at", site));
+                sites.add(new RelatedSite(created.type.getName() + " instance created", site));
             }
         }
         // a stable order whatever the identity map's: by class, then file and line

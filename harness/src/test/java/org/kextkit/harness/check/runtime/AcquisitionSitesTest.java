@@ -124,11 +124,11 @@ class AcquisitionSitesTest {
         List<String> related = finding.related().stream().map(r -> r.role().trim() + " " + r.site().methodName() + ":"
                 + r.site().line()).collect(Collectors.toList());
         assertEquals(List.of(
-                "holding this lock, taken at both:" + kext.line("OUTER"),
+                "holding this lock, taken both:" + kext.line("OUTER"),
                 "called from start:" + kext.line("BA"),
-                "the other order: first lock taken at both:" + kext.line("OUTER"),
+                "the other order: first lock taken both:" + kext.line("OUTER"),
                 "called from start:" + kext.line("AB"),
-                "the other order: second lock taken at both:" + kext.line("INNER"),
+                "the other order: second lock taken both:" + kext.line("INNER"),
                 "called from start:" + kext.line("AB")), related, finding::toString);
     }
 
