@@ -210,7 +210,7 @@ public final class RuntimeChecks implements KernelChecks {
 
     private static void addStack(List<RelatedSite> related, String role, List<KextFrames.Frame> stack) {
         for (int i = 0; i < stack.size(); i++) {
-            related.add(new RelatedSite(i == 0 ? role : "  called from", stack.get(i).site()));
+            related.add(new RelatedSite(i == 0 ? role : "  called", stack.get(i).site()));
         }
     }
 

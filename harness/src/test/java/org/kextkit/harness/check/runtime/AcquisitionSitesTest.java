@@ -125,11 +125,11 @@ class AcquisitionSitesTest {
                 + r.site().line()).collect(Collectors.toList());
         assertEquals(List.of(
                 "holding this lock, taken both:" + kext.line("OUTER"),
-                "called from start:" + kext.line("BA"),
+                "called start:" + kext.line("BA"),
                 "the other order: first lock taken both:" + kext.line("OUTER"),
-                "called from start:" + kext.line("AB"),
+                "called start:" + kext.line("AB"),
                 "the other order: second lock taken both:" + kext.line("INNER"),
-                "called from start:" + kext.line("AB")), related, finding::toString);
+                "called start:" + kext.line("AB")), related, finding::toString);
     }
 
     @Test
