@@ -212,6 +212,81 @@ class LoadTimeChecksTest {
     }
 
     @Test
+    void recursionThroughAMethodReferenceStoredInAJdkFunctionalInterfaceIsFound() {
+        HostedKernel kernel = boot(KernelSettings.defaults());
+        load(kernel, kext("com.example.driver.Chain", "Chain", Map.of("Chain", """
+                public class Chain {
+                    public static int[] next = {1, 2, -1};
+                    public int visited;
+                    private final java.util.function.IntConsumer visitor = this::visit;
+                    public void walk() {
+                        visitor.accept(0);
+                    }
+                    void visit(int index) {
+                        visited++;
+                        if (next[index] >= 0) {
+                            visitor.accept(next[index]);
+                        }
+                    }
+                }
+                """)));
+        List<Finding> recursion = of(kernel, "STK-RECURSION");
+        assertEquals(1, recursion.size(), kernel.findings().list().toString());
+        Finding finding = recursion.get(0);
+        assertEquals("Direct recursion in kernel code: com.example.chain.Chain.visit -> com.example.chain.Chain.visit."
+                + " Kernel stacks are small: bound the recursion to a few levels or make it a loop.", finding.message());
+        assertEquals(12, finding.primarySite().line(), "the line that calls the interface");
+        assertEquals("visit", finding.primarySite().methodName());
+    }
+
+    @Test
+    void recursionThroughALambdaIsMutualRecursionWithTheLambdaBody() {
+        HostedKernel kernel = boot(KernelSettings.defaults());
+        load(kernel, kext("com.example.driver.Tree", "Tree", Map.of("Tree", """
+                public class Tree {
+                    public static int[][] children = {{1, 2}, {}, {}};
+                    public int nodes;
+                    private final java.util.function.Consumer<Integer> child = c -> count(c);
+                    public void count(int node) {
+                        nodes++;
+                        for (int c : children[node]) {
+                            child.accept(c);
+                        }
+                    }
+                }
+                """)));
+        List<Finding> recursion = of(kernel, "STK-RECURSION");
+        assertEquals(1, recursion.size(), kernel.findings().list().toString());
+        Finding finding = recursion.get(0);
+        assertTrue(finding.message().startsWith("Mutual recursion in kernel code: com.example.tree.Tree."), finding.message());
+        assertTrue(finding.message().contains("Tree.count -> com.example.tree.Tree.lambda$new$")
+                || finding.message().contains("Tree.lambda$new$0 -> com.example.tree.Tree.count"), finding.message());
+        List<Integer> lines = finding.related().stream().map(r -> r.site().line()).sorted().toList();
+        assertEquals(List.of(5, 9), lines, "the lambda's call of count and the loop's call of the interface");
+    }
+
+    @Test
+    void callingAFunctionalInterfaceWhoseKextImplementationsDoNotCallBackIsNotRecursion() {
+        HostedKernel kernel = boot(KernelSettings.defaults());
+        load(kernel, kext("com.example.driver.Stats", "Stats", Map.of("Stats", """
+                public class Stats {
+                    public long total;
+                    private final java.util.function.IntConsumer add = this::add;
+                    private final java.util.function.IntConsumer twice = v -> add(2 * v);
+                    public void record(int[] values, boolean doubled) {
+                        for (int v : values) {
+                            (doubled ? twice : add).accept(v);
+                        }
+                    }
+                    void add(int v) {
+                        total += v;
+                    }
+                }
+                """)));
+        assertEquals(List.of(), of(kernel, "STK-RECURSION"));
+    }
+
+    @Test
     void aLargeFrameIsFlagged() {
         StringBuilder body = new StringBuilder("public class Big {\n    public long sum(long seed) {\n");
         for (int i = 0; i < 80; i++) {

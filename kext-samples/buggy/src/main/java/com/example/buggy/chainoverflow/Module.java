@@ -6,9 +6,10 @@ import static org.kextkit.kit.libkern.Locks.*;
 import org.kextkit.kit.libkern.*;
 
 /**
- * Walks a scatter list through a visitor callback that visits the next element: recursion the static
- * call graph cannot see, because the call goes through a JDK functional interface. The list the
- * "device" returns is 2,000 elements long.
+ * Walks a scatter list through a visitor callback that visits the next element: recursion through a
+ * method reference stored in a JDK functional interface. The static pass finds the cycle at load
+ * (STK-RECURSION at the recursive call); the list the "device" returns is 2,000 elements long, so the
+ * walk then overflows the kernel stack (STK-OVERFLOW at the first line of the frame that did not fit).
  */
 public final class Module implements KextModule {
     static final int ELEMENT = 8;
@@ -34,7 +35,7 @@ public final class Module implements KextModule {
         bytes += list.read32((long) index * ELEMENT + 4); // BUG: STK-OVERFLOW
         int next = list.read32((long) index * ELEMENT);
         if (next != END) {
-            visitor.accept(next);
+            visitor.accept(next); // BUG: STK-RECURSION
         }
     }
 

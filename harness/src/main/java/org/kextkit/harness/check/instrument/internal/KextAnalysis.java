@@ -273,15 +273,54 @@ public final class KextAnalysis {
 
     // ---- recursion
 
+    /**
+     * The kext methods that lambdas and method references of the kext run, by the interface method
+     * they implement ({@code iface.name descriptor}), in jar order.
+     */
+    private Map<String, List<MethodInfo>> lambdaTargets;
+
+    private Map<String, List<MethodInfo>> lambdaTargets() {
+        if (lambdaTargets == null) {
+            lambdaTargets = new HashMap<>();
+            for (ClassInfo c : classes.values()) {
+                for (MethodInfo m : c.methods.values()) {
+                    for (KextScan.LambdaImpl lambda : m.lambdas) {
+                        if (lambda.samDescriptor() == null) {
+                            continue;
+                        }
+                        ClassInfo implOwner = classes.get(lambda.implOwner());
+                        MethodInfo impl = implOwner == null ? null
+                                : implOwner.methods.get(lambda.implName() + lambda.implDescriptor());
+                        if (impl == null || !impl.hasCode) {
+                            continue; // a reference to a kit or JDK method: nothing of the kext runs
+                        }
+                        List<MethodInfo> impls = lambdaTargets.computeIfAbsent(
+                                lambda.iface() + '.' + lambda.samName() + lambda.samDescriptor(), k -> new ArrayList<>(2));
+                        if (!impls.contains(impl)) {
+                            impls.add(impl);
+                        }
+                    }
+                }
+            }
+        }
+        return lambdaTargets;
+    }
+
     private List<MethodInfo> targets(Call call) {
+        List<MethodInfo> result = new ArrayList<>(2);
+        if (call.opcode() == Opcodes.INVOKEINTERFACE) {
+            // A call of an interface method may run the body of any lambda or method reference the kext
+            // made for that interface method (conservatively: every one of them), JDK functional
+            // interfaces such as IntConsumer included, whose implementations the class graph cannot see.
+            result.addAll(lambdaTargets().getOrDefault(call.owner() + '.' + call.name() + call.descriptor(), List.of()));
+        }
         ClassInfo owner = classes.get(call.owner());
         if (owner == null) {
-            return List.of();
+            return result;
         }
         String key = call.name() + call.descriptor();
-        List<MethodInfo> result = new ArrayList<>(2);
         MethodInfo declared = resolveUp(owner, key);
-        if (declared != null && declared.hasCode) {
+        if (declared != null && declared.hasCode && !result.contains(declared)) {
             result.add(declared);
         }
         if (call.opcode() == Opcodes.INVOKEVIRTUAL || call.opcode() == Opcodes.INVOKEINTERFACE) {

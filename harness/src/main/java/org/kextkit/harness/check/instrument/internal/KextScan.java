@@ -92,8 +92,17 @@ public final class KextScan {
     public record Use(String kind, String owner, String name, String descriptor, int line) {
     }
 
-    /** A lambda or method reference whose body is a kext method, handed out as {@code iface}. */
-    public record LambdaImpl(String iface, String samName, String implOwner, String implName, String implDescriptor) {
+    /**
+     * A lambda or method reference whose body is a kext method, handed out as {@code iface}: an
+     * {@code invokedynamic} of {@code LambdaMetafactory}, resolved to its implementation method (the
+     * bootstrap's {@code implMethod} handle).
+     *
+     * @param samName the interface method the lambda implements
+     * @param samDescriptor that method's erased descriptor (the bootstrap's {@code samMethodType}), as an
+     *     {@code invokeinterface} of it names it
+     */
+    public record LambdaImpl(String iface, String samName, String samDescriptor, String implOwner, String implName,
+                             String implDescriptor) {
     }
 
     /** Read one class. */
@@ -199,7 +208,9 @@ public final class KextScan {
             if ("java/lang/invoke/LambdaMetafactory".equals(bootstrap.getOwner()) && arguments.length >= 2
                     && arguments[1] instanceof Handle impl) {
                 String iface = Type.getReturnType(descriptor).getInternalName();
-                method.lambdas.add(new LambdaImpl(iface, name, impl.getOwner(), impl.getName(), impl.getDesc()));
+                String samDescriptor = arguments[0] instanceof Type sam ? sam.getDescriptor() : null;
+                method.lambdas.add(new LambdaImpl(iface, name, samDescriptor, impl.getOwner(), impl.getName(),
+                        impl.getDesc()));
                 // The lambda's body runs when the interface method is called: a call from here is the
                 // conservative edge (a kext method that calls a lambda it made recurses through it).
                 method.calls.add(new Call(Opcodes.INVOKESPECIAL, impl.getOwner(), impl.getName(), impl.getDesc(), line));
