@@ -126,6 +126,10 @@ public final class HostedKextChecker implements KextChecker {
         return run.result();
     }
 
+    private static String firstLine(String text) {
+        return text.lines().findFirst().orElse("").strip();
+    }
+
     private static String describe(Throwable t) {
         String message = t.getMessage();
         return t.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
@@ -162,7 +166,7 @@ public final class HostedKextChecker implements KextChecker {
             if (root == null) {
                 BundleReadResult read = kernel.addKext(target.path());
                 if (read.bundle().isEmpty()) {
-                    notLoaded(read.problems().isEmpty() ? "it could not be read" : read.problems().get(0).message(),
+                    notLoaded(read.problems().isEmpty() ? "it could not be read" : firstLine(read.problems().get(0).message()),
                             read.problems().stream().map(BundleProblem::message).toList());
                     return;
                 }
@@ -177,7 +181,7 @@ public final class HostedKextChecker implements KextChecker {
             }
             if (!load.isLoaded()) {
                 String code = load.result().machErrorString().replaceFirst("^\\(libkern/kext\\) ", "");
-                notLoaded(code + (load.messages().isEmpty() ? "" : ": " + load.messages().get(0)), load.messages());
+                notLoaded(code + (load.messages().isEmpty() ? "" : ": " + firstLine(load.messages().get(0))), load.messages());
                 return;
             }
             if (bundleId == null) {
@@ -267,7 +271,8 @@ public final class HostedKextChecker implements KextChecker {
             }
             outcome = Outcome.PANICKED;
             PanicReport report = kernel.panicReport().orElse(null);
-            reason = report == null ? "the kernel panicked" : report.panicString();
+            // The panic string's first line says what happened; the rest (sites) is in the details.
+            reason = report == null ? "the kernel panicked" : report.panicString().lines().findFirst().orElse("").strip();
             if (report != null) {
                 details.addAll(List.of(report.text().split("\n")));
             }
