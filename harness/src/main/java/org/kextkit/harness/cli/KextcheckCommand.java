@@ -35,10 +35,10 @@ import picocli.CommandLine.Spec;
  * checks found, for a CI job. kextkit's own command; Apple's tools have no counterpart.
  */
 @Command(name = "kextcheck", sortOptions = false, separator = " ",
-        description = {"Run each kext (a .kext, or every kext and plug-in of a folder) in a fresh hosted kernel on the",
-            "configured machine: load it, let matching start its drivers, exercise them (a system sleep and wake),",
-            "terminate them, unload the kext, and report what the checks found. One kext's failure or panic never",
-            "affects the next."},
+        description = "Run each kext (a .kext, or every kext and plug-in of a folder) in a fresh hosted kernel on the "
+                + "configured machine: load it, let matching start its drivers, exercise them (a system sleep and wake), "
+                + "terminate them, unload the kext, and report what the checks found. One kext's failure or panic never "
+                + "affects the next.",
         exitCodeOnInvalidInput = ExitCodes.EX_USAGE,
         exitCodeOnExecutionException = ExitCodes.EX_SOFTWARE,
         exitCodeListHeading = "%nExit status (the first that applies):%n",
