@@ -32,6 +32,30 @@ public record FindingsReport(List<ReportedFinding> findings, List<ReportedFindin
         kexts = List.copyOf(kexts);
     }
 
+    /**
+     * Combine the reports of several kernels (one per kext, as {@code kextcheck} runs them) into one,
+     * filtered with {@code settings}: the findings in report order, a finding reported by more than one
+     * kernel (same check, kext and site) once with its occurrences added up, and the kexts of every
+     * report. Each report should already have been filtered with {@code settings}.
+     */
+    public static FindingsReport combine(List<FindingsReport> reports, CheckSettings settings) {
+        Map<String, ReportedFinding> standing = new LinkedHashMap<>();
+        Map<String, ReportedFinding> accepted = new LinkedHashMap<>();
+        Map<String, KextRef> kexts = new LinkedHashMap<>();
+        for (FindingsReport r : reports) {
+            r.findings().forEach(f -> merge(standing, f));
+            r.suppressed().forEach(f -> merge(accepted, f));
+            r.kexts().forEach(k -> kexts.putIfAbsent(k.bundleId(), k));
+        }
+        return new FindingsReport(new ArrayList<>(standing.values()), new ArrayList<>(accepted.values()), settings,
+                new ArrayList<>(kexts.values()));
+    }
+
+    private static void merge(Map<String, ReportedFinding> into, ReportedFinding f) {
+        into.merge(ReportedFinding.dedupKey(f.finding()), f,
+                (old, more) -> new ReportedFinding(old.finding(), old.occurrences() + more.occurrences(), old.suppression()));
+    }
+
     /** Return true if no finding stands (suppressed ones do not count). */
     public boolean clean() {
         return findings.isEmpty();

@@ -34,6 +34,7 @@ public final class CliContext {
     private final KextInspector inspector;
     private final KextLibsPort kextLibs;
     private final RegistryPort registry;
+    private final KextChecker kextChecker;
     private final Map<String, Function<CliInvocation, Object>> extraCommands;
 
     private CliContext(Builder b) {
@@ -45,6 +46,7 @@ public final class CliContext {
         this.inspector = b.inspector;
         this.kextLibs = b.kextLibs;
         this.registry = b.registry;
+        this.kextChecker = b.kextChecker;
         this.extraCommands = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraCommands));
     }
 
@@ -64,6 +66,7 @@ public final class CliContext {
         b.inspector = inspector;
         b.kextLibs = kextLibs;
         b.registry = registry;
+        b.kextChecker = kextChecker;
         b.extraCommands.putAll(extraCommands);
         return b;
     }
@@ -111,6 +114,11 @@ public final class CliContext {
         return Optional.ofNullable(registry);
     }
 
+    /** Return the runner that checks kexts each in a kernel of its own, for kextcheck, if connected. */
+    public Optional<KextChecker> kextChecker() {
+        return Optional.ofNullable(kextChecker);
+    }
+
     /** Return the extra commands by name, each as a factory of a picocli command object. */
     public Map<String, Function<CliInvocation, Object>> extraCommands() {
         return extraCommands;
@@ -126,6 +134,7 @@ public final class CliContext {
         private KextInspector inspector;
         private KextLibsPort kextLibs;
         private RegistryPort registry;
+        private KextChecker kextChecker;
         private final Map<String, Function<CliInvocation, Object>> extraCommands = new LinkedHashMap<>();
 
         private Builder() {
@@ -182,6 +191,12 @@ public final class CliContext {
         /** Connect the I/O Kit registry for ioreg and ioclasscount ({@code null} disconnects). */
         public Builder registry(RegistryPort port) {
             this.registry = port;
+            return this;
+        }
+
+        /** Connect the kext checker of kextcheck ({@code null} disconnects). */
+        public Builder kextChecker(KextChecker checker) {
+            this.kextChecker = checker;
             return this;
         }
 

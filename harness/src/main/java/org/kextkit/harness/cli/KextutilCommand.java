@@ -1,8 +1,5 @@
 package org.kextkit.harness.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,10 +10,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.kextkit.harness.bundle.KextBundle;
 import org.kextkit.harness.check.CheckSettings;
-import org.kextkit.harness.check.CheckSettingsException;
 import org.kextkit.harness.check.FindingsReport;
 import org.kextkit.harness.check.KextRef;
-import org.kextkit.harness.check.Suppression;
 import org.kextkit.harness.check.report.ReportFormat;
 import org.kextkit.harness.check.report.ReportInfo;
 import org.kextkit.harness.cli.internal.BundleFacts;
@@ -190,7 +185,7 @@ final class KextutilCommand implements Callable<Integer> {
     private KernelPort kernel;
     private boolean fatal;
     private CheckSettings extraChecks;
-    private final Map<ReportFormat, String> reportFiles = new LinkedHashMap<>();
+    private final FindingsOutput findingsOutput = new FindingsOutput();
     private final List<KextRef> checkedKexts = new ArrayList<>();
 
     KextutilCommand(CliInvocation invocation) {
@@ -254,64 +249,18 @@ final class KextutilCommand implements Callable<Integer> {
         int status = result != ExitCodes.EX_OK ? result : report.clean() ? ExitCodes.EX_OK : EXIT_FINDINGS;
         ReportInfo info = new ReportInfo(KextkitVersionProvider.kextkitVersion(), spec.commandLine().getParseResult()
                 .originalArgs(), null, status);
-        Map<ReportFormat, String> outputs = new LinkedHashMap<>(reportFiles);
+        Map<ReportFormat, String> outputs = new LinkedHashMap<>(findingsOutput.reportFiles());
         if (outputs.isEmpty() && !report.clean()) {
             outputs.put(ReportFormat.TEXT, "-");
         }
-        for (Map.Entry<ReportFormat, String> e : outputs.entrySet()) {
-            String text = e.getKey().write(report, info);
-            if (e.getValue().equals("-")) {
-                invocation.out().print(text);
-                invocation.out().flush();
-                continue;
-            }
-            Path file = invocation.resolve(e.getValue());
-            try {
-                if (file.getParent() != null) {
-                    Files.createDirectories(file.getParent());
-                }
-                Files.writeString(file, text, StandardCharsets.UTF_8);
-            } catch (IOException | RuntimeException ex) {
-                log.error("Can't write the " + e.getKey().formatName() + " report to " + file + " - "
-                        + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()) + ".");
-                if (status == ExitCodes.EX_OK || status == EXIT_FINDINGS) {
-                    status = ExitCodes.EX_CANTCREAT;
-                }
-            }
-        }
-        return status;
+        return findingsOutput.write(report, info, outputs, invocation, log, status, List.of(ExitCodes.EX_OK, EXIT_FINDINGS));
     }
 
     /** Read --report, --disable-check and --suppress; return a usage failure or success. */
     private int checkReportArguments() {
-        for (String r : reports) {
-            int eq = r.indexOf('=');
-            String name = eq < 0 ? r : r.substring(0, eq);
-            Optional<ReportFormat> format = ReportFormat.byName(name.strip());
-            if (eq <= 0 || format.isEmpty() || r.substring(eq + 1).isBlank()) {
-                return Usage.fail(spec, "Invalid --report " + r + ": expected FORMAT=FILE with FORMAT one of text, json, "
-                        + "sarif, junit and FILE a path or - for standard output, such as --report sarif=kextkit.sarif.");
-            }
-            reportFiles.put(format.get(), r.substring(eq + 1).strip());
-        }
-        List<String> ids = new ArrayList<>();
-        for (String d : disabledChecks) {
-            try {
-                ids.addAll(CheckSettings.parseDisabled(d));
-            } catch (CheckSettingsException e) {
-                return Usage.fail(spec, "Invalid --disable-check " + d + ": " + e.getMessage() + ".");
-            }
-        }
-        List<Suppression> accepted = new ArrayList<>();
-        for (String s : suppressions) {
-            try {
-                accepted.add(Suppression.parse(s));
-            } catch (CheckSettingsException e) {
-                return Usage.fail(spec, "Invalid --suppress " + s + ": " + e.getMessage() + ".");
-            }
-        }
-        extraChecks = CheckSettings.of(ids, accepted);
-        return ExitCodes.EX_OK;
+        int status = findingsOutput.parse(spec, reports, disabledChecks, suppressions);
+        extraChecks = findingsOutput.extraChecks();
+        return status;
     }
 
     private int checkArguments() {

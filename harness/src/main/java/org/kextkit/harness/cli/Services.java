@@ -22,6 +22,10 @@ final class Services {
         return require(invocation.context().kextLibs(), command, "no link checker is connected to this kextkit command line", log);
     }
 
+    static KextChecker kextChecker(CliInvocation invocation, String command, ToolLog log) {
+        return require(invocation.context().kextChecker(), command, "no kext checker is connected to this kextkit command line", log);
+    }
+
     private static <T> T require(Optional<T> service, String command, String why, ToolLog log) {
         if (service.isEmpty()) {
             log.error(command + ": " + why + ".");

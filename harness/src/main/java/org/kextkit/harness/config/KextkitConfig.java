@@ -135,6 +135,20 @@ public final class KextkitConfig {
     }
 
     /**
+     * Return this configuration with kernels booting on the machine description {@code file} (absolute),
+     * as if {@code --set kextkit.machine=FILE} had been given: what a command's {@code --machine} option does.
+     */
+    public KextkitConfig withMachine(Path file) {
+        if (!file.isAbsolute()) {
+            throw new IllegalArgumentException("machine description " + file + " is not an absolute path");
+        }
+        Map<ConfigKey, ConfigOrigin> newOrigins = new EnumMap<>(origins);
+        newOrigins.put(ConfigKey.MACHINE, ConfigOrigin.COMMAND_LINE);
+        return new KextkitConfig(kernelVersion, arch, versionGrammar, extensions, socket, bootArgs, daemonJavaOptions,
+                daemonBootTimeout, timeMode, seed, watchdog, file.normalize(), stackBudget, checks, newOrigins);
+    }
+
+    /**
      * Return which checks run and which findings are suppressed ({@code kextkit.checks.disable} and
      * {@code kextkit.checks.suppress}).
      */

@@ -37,7 +37,8 @@ public final class KextkitServices {
                 .kernel(kernel)
                 .inspector(new DiskKextInspector(config.kernelVersion().source(), config.versionGrammar()))
                 .kextLibs(new LinkKextLibsPort())
-                .registry(registry);
+                .registry(registry)
+                .kextChecker(new HostedKextChecker(config));
         MatchExplainer explainer = explainerFor(kernel, config);
         builder.extraCommand("whymatch", invocation -> new WhymatchCommand(invocation, explainer));
         if (withDaemonCommands) {
