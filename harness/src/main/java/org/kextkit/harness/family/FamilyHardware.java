@@ -11,4 +11,12 @@ public interface FamilyHardware {
 
     /** Stop every device model (cancel their pending hardware events); called when the kernel shuts down. */
     void powerOff();
+
+    /**
+     * Run the family's standard device workload once: what each device does on its own in normal
+     * use (a NIC's link going down and up, ...), so that a driver's interrupt paths run. kextcheck's
+     * exercise calls it; the default does nothing.
+     */
+    default void exercise() {
+    }
 }

@@ -182,6 +182,17 @@ public final class IOKitKernel implements IOKitHost {
         }
     }
 
+    /** Run every family's standard device workload once ({@link FamilyHardware#exercise()}). */
+    public void exerciseHardware() {
+        List<FamilyHardware> all;
+        synchronized (hardware) {
+            all = List.copyOf(hardware.values());
+        }
+        for (FamilyHardware family : all) {
+            family.exercise();
+        }
+    }
+
     /** Return the family hardware looked up as {@code type}, or {@code null} if the machine has none. */
     public <T> T hardware(Class<T> type) {
         synchronized (hardware) {

@@ -121,6 +121,14 @@ public abstract class PciDeviceModel {
     protected void powerStateChanged(PciPowerState from, PciPowerState to) {
     }
 
+    /**
+     * Do once what this device does on its own in normal use, raising its interrupts (a NIC's link
+     * going down and up); {@link PciHardware#exercise()} calls it for kextcheck's exercise. The
+     * default does nothing.
+     */
+    public void exercise() {
+    }
+
     /** Called after a surprise removal; cancel pending events here. */
     protected void removed() {
     }

@@ -193,6 +193,14 @@ public final class PciHardware implements FamilyHardware {
         }
     }
 
+    /** Run every device model's standard workload once ({@link PciDeviceModel#exercise()}). */
+    @Override
+    public void exercise() {
+        for (PciFunction function : functions()) {
+            function.model().exercise();
+        }
+    }
+
     /** Remove every function (so their models cancel pending events); the kernel is shutting down. */
     @Override
     public void powerOff() {

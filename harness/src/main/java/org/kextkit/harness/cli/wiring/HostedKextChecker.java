@@ -193,6 +193,10 @@ public final class HostedKextChecker implements KextChecker {
             drivers = startedDrivers();
             details.add(drivers + (drivers == 1 ? " driver" : " drivers") + " started.");
             if (exercise == Exercise.SLEEP_WAKE) {
+                // First the devices do what they do on their own (a NIC's link flaps), so the drivers'
+                // interrupt paths run; then a system sleep and wake.
+                kernel.iokit().exerciseHardware();
+                run(AFTER_EXERCISE);
                 PowerTransition sleep = kernel.iokit().systemSleep();
                 settle(sleep::isComplete);
                 PowerTransition wake = kernel.iokit().systemWake();

@@ -328,6 +328,17 @@ public final class NicDevice extends PciDeviceModel {
         return delivered;
     }
 
+    /** Flap the link: the cable is pulled out and plugged in again, each raising a LINK interrupt. */
+    @Override
+    public void exercise() {
+        boolean wasUp;
+        synchronized (this) {
+            wasUp = linkUp;
+        }
+        setLinkUp(!wasUp);
+        setLinkUp(wasUp);
+    }
+
     /** Plug the cable in or pull it out; the NIC raises a LINK interrupt when the state changes. */
     public void setLinkUp(boolean up) {
         boolean interrupt;
