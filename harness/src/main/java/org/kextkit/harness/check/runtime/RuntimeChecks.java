@@ -40,7 +40,7 @@ import org.kextkit.kit.internal.MutexState;
  * <p>Cost: with the checks on, every lock acquisition reads the kernel clock and finds its kext
  * stack: the first acquisition on each call path (lock class, and the methods and lines of the
  * innermost kext frames, which instrumented kext code keeps) walks the Java stack, later ones reuse
- * what it found ({@link KextFrames.StackCache}); allocations already record their site in the heap.
+ * what it found ({@link KextStack.StackCache}); allocations already record their site in the heap.
  */
 public final class RuntimeChecks implements KernelChecks {
     /** The default {@link #longHoldThresholdNanos()}: 10 ms of kernel time. */
@@ -64,7 +64,7 @@ public final class RuntimeChecks implements KernelChecks {
     private final Map<Edge, EdgeRecord> edges = new ConcurrentHashMap<>();
     private final Map<String, GroupCounters> groups = new ConcurrentHashMap<>();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
-    private final KextFrames.StackCache acquisitionStacks = new KextFrames.StackCache(STACK_FRAMES);
+    private final KextStack.StackCache acquisitionStacks = new KextStack.StackCache(STACK_FRAMES);
     private final TeardownChecks teardown = new TeardownChecks(this::emit);
 
     /** Create the checks of a kernel that reports to {@code sink}. */
@@ -102,7 +102,7 @@ public final class RuntimeChecks implements KernelChecks {
 
     // ---- locks ----------------------------------------------------------------------------------
 
-    private record Acquisition(LockState lock, LockClass lockClass, List<KextFrames.Frame> stack, long at,
+    private record Acquisition(LockState lock, LockClass lockClass, List<KextStack.Frame> stack, long at,
             ExecutionContext context) {
         CodeSite site() {
             return stack.isEmpty() ? null : stack.get(0).site();
@@ -125,7 +125,7 @@ public final class RuntimeChecks implements KernelChecks {
     private record Edge(LockClass before, LockClass after) {
     }
 
-    private record EdgeRecord(List<KextFrames.Frame> beforeStack, List<KextFrames.Frame> afterStack) {
+    private record EdgeRecord(List<KextStack.Frame> beforeStack, List<KextStack.Frame> afterStack) {
     }
 
     private static final class GroupCounters {
@@ -171,7 +171,7 @@ public final class RuntimeChecks implements KernelChecks {
                 counters.contended++;
             }
         }
-        List<KextFrames.Frame> stack = acquisitionStacks.stack(lockClass);
+        List<KextStack.Frame> stack = acquisitionStacks.stack(lockClass);
         List<Acquisition> mine = held.get();
         for (Acquisition earlier : mine) {
             if (earlier.lockClass != lockClass && earlier.lock != lock) {
@@ -181,7 +181,7 @@ public final class RuntimeChecks implements KernelChecks {
         mine.add(new Acquisition(lock, lockClass, stack, now(), context()));
     }
 
-    private void orderEdge(Acquisition earlier, LockClass later, LockState laterLock, List<KextFrames.Frame> stack) {
+    private void orderEdge(Acquisition earlier, LockClass later, LockState laterLock, List<KextStack.Frame> stack) {
         Edge edge = new Edge(earlier.lockClass, later);
         if (edges.containsKey(edge)) {
             return;
@@ -208,7 +208,7 @@ public final class RuntimeChecks implements KernelChecks {
         report(Checks.LCK_ORDER, stack.isEmpty() ? null : stack.get(0), message, related);
     }
 
-    private static void addStack(List<RelatedSite> related, String role, List<KextFrames.Frame> stack) {
+    private static void addStack(List<RelatedSite> related, String role, List<KextStack.Frame> stack) {
         for (int i = 0; i < stack.size(); i++) {
             related.add(new RelatedSite(i == 0 ? role : "  called", stack.get(i).site()));
         }
@@ -268,8 +268,8 @@ public final class RuntimeChecks implements KernelChecks {
         CodeSite enabled = lockClass.enabledSite;
         if (inInterrupt != null && enabled != null && reported.add("LCK-IRQ " + lockClass.key)) {
             // the primary site is the acquisition with interrupts enabled, whichever of the two came second
-            KextFrames.Frame current = frame(acquisition);
-            emit(Checks.LCK_IRQ, current == null ? null : KextFrames.bundleOf(current.type()), enabled,
+            KextStack.Frame current = frame(acquisition);
+            emit(Checks.LCK_IRQ, current == null ? null : KextStack.bundleOf(current.type()), enabled,
                     String.format(Locale.ROOT,
                     "%s (%s) is taken at primary interrupt level and also here with interrupts enabled; an interrupt "
                             + "arriving while it is held here spins forever. Take it with "
@@ -299,14 +299,14 @@ public final class RuntimeChecks implements KernelChecks {
                 related.add(new RelatedSite("allocated", CodeSite.of(lock.allocationSite())));
             }
         }
-        report(checkId, KextFrames.first(), message, related);
+        report(checkId, KextStack.first(), message, related);
     }
 
     @Override
     public void blocking(String function) {
         ExecutionContext context = context();
         if (context == ExecutionContext.PRIMARY_INTERRUPT) {
-            KextFrames.Frame frame = KextFrames.first();
+            KextStack.Frame frame = KextStack.first();
             if (frame != null) {
                 report(Checks.LCK_7, frame, function + " may block, and is called at primary interrupt level, "
                         + "where nothing may block; defer the work to the work loop.", List.of());
@@ -316,7 +316,7 @@ public final class RuntimeChecks implements KernelChecks {
         if (HeldLocks.spinLocksHeld() == 0) {
             return;
         }
-        KextFrames.Frame frame = KextFrames.first();
+        KextStack.Frame frame = KextStack.first();
         if (frame == null) {
             return;
         }
@@ -349,7 +349,7 @@ public final class RuntimeChecks implements KernelChecks {
             if (lock.allocationSite() != null) {
                 related.add(new RelatedSite("allocated", CodeSite.of(lock.allocationSite())));
             }
-            KextFrames.Frame frame = acquisition == null || acquisition.stack.isEmpty() ? null : acquisition.stack.get(0);
+            KextStack.Frame frame = acquisition == null || acquisition.stack.isEmpty() ? null : acquisition.stack.get(0);
             report(Checks.LCK_HELD, frame, String.format(Locale.ROOT,
                     "%s is still held when %s returns to the kernel; release every lock before returning.",
                     describe(lock), entryPoint), related);
@@ -360,11 +360,11 @@ public final class RuntimeChecks implements KernelChecks {
 
     @Override
     public void allocating(KernelHeap.Allocator allocator, long size, Class<?> caller) {
-        if (!KextFrames.isKext(caller)) {
+        if (!KextStack.isKext(caller)) {
             return;
         }
         if (size == 0) {
-            report(Checks.MEM_ZERO, KextFrames.first(), allocator.allocFunction()
+            report(Checks.MEM_ZERO, KextStack.first(), allocator.allocFunction()
                     + " asked for 0 bytes; a zero-size allocation returns a pointer that must not be used "
                     + "and is a common source of overruns.", List.of());
         }
@@ -378,7 +378,7 @@ public final class RuntimeChecks implements KernelChecks {
 
     @Override
     public void tagFreedWithLiveBlocks(String tagName, long liveBlocks) {
-        report(Checks.MEM_5, KextFrames.first(), String.format(Locale.ROOT,
+        report(Checks.MEM_5, KextStack.first(), String.format(Locale.ROOT,
                 "OSMalloc_Tagfree released tag '%s' while %d of its blocks are still allocated; OSFree them first.",
                 tagName, liveBlocks), List.of());
     }
@@ -410,9 +410,9 @@ public final class RuntimeChecks implements KernelChecks {
             related.add(new RelatedSite(fault.kind() == MemoryFault.Kind.DOUBLE_FREE ? "first freed" : "freed",
                     CodeSite.of(fault.freeSite())));
         }
-        KextFrames.Frame frame = KextFrames.first();
+        KextStack.Frame frame = KextStack.first();
         CodeSite site = frame != null ? frame.site() : fault.accessSite() == null ? null : CodeSite.of(fault.accessSite());
-        KextBundle bundle = frame == null ? null : KextFrames.bundleOf(frame.type());
+        KextBundle bundle = frame == null ? null : KextStack.bundleOf(frame.type());
         emit(checkId, bundle, site, fault.message(), related);
     }
 
@@ -552,15 +552,15 @@ public final class RuntimeChecks implements KernelChecks {
 
     // ---- reporting ------------------------------------------------------------------------------
 
-    private static KextFrames.Frame frame(Acquisition acquisition) {
+    private static KextStack.Frame frame(Acquisition acquisition) {
         return acquisition.stack.isEmpty() ? null : acquisition.stack.get(0);
     }
 
-    private void report(String checkId, KextFrames.Frame frame, String message, List<RelatedSite> related) {
+    private void report(String checkId, KextStack.Frame frame, String message, List<RelatedSite> related) {
         if (frame == null) {
             emit(checkId, null, null, message, related);
         } else {
-            emit(checkId, KextFrames.bundleOf(frame.type()), frame.site(), message, related);
+            emit(checkId, KextStack.bundleOf(frame.type()), frame.site(), message, related);
         }
     }
 

@@ -81,13 +81,13 @@ final class TeardownChecks {
 
     void objectCreated(Object object) {
         Class<?> type = object.getClass();
-        boolean kextClass = KextFrames.isKext(type);
+        boolean kextClass = KextStack.isKext(type);
         if (!kextClass && !trackedKitType(object)) {
             return;
         }
         StackWalker.StackFrame frame = creatingFrame(type);
-        KextBundle bundle = kextClass ? KextFrames.bundleOf(type)
-                : frame == null ? null : KextFrames.bundleOf(frame.getDeclaringClass());
+        KextBundle bundle = kextClass ? KextStack.bundleOf(type)
+                : frame == null ? null : KextStack.bundleOf(frame.getDeclaringClass());
         if (bundle == null) {
             return;
         }
@@ -98,13 +98,13 @@ final class TeardownChecks {
 
     /** Return the innermost kext frame that is not one of the object's own constructors. */
     private static StackWalker.StackFrame creatingFrame(Class<?> type) {
-        return WALKER.walk(frames -> frames.filter(f -> KextFrames.isKext(f.getDeclaringClass()))
+        return WALKER.walk(frames -> frames.filter(f -> KextStack.isKext(f.getDeclaringClass()))
                 .filter(f -> !("<init>".equals(f.getMethodName()) && f.getDeclaringClass().isAssignableFrom(type)))
                 .findFirst().orElse(null));
     }
 
     void objectFreed(Object object) {
-        if (!KextFrames.isKext(object.getClass()) && !trackedKitType(object)) {
+        if (!KextStack.isKext(object.getClass()) && !trackedKitType(object)) {
             return;
         }
         Created created;
@@ -114,7 +114,7 @@ final class TeardownChecks {
         if (created == null) {
             return;
         }
-        KextFrames.Frame at = KextFrames.first();
+        KextStack.Frame at = KextStack.first();
         synchronized (this) {
             freed.put(new Ref(object), new Freed(created, at == null ? null : at.site()));
         }
@@ -153,8 +153,8 @@ final class TeardownChecks {
             case SLEEP_WITHOUT_GATE -> message + "; call commandSleep only from inside runAction or runCommand.";
             default -> message;
         };
-        KextFrames.Frame frame = KextFrames.first();
-        KextBundle bundle = frame != null ? KextFrames.bundleOf(frame.type()) : created == null ? null : created.bundle;
+        KextStack.Frame frame = KextStack.first();
+        KextBundle bundle = frame != null ? KextStack.bundleOf(frame.type()) : created == null ? null : created.bundle;
         CodeSite site = frame != null ? frame.site() : created == null ? null : created.site();
         emitter.emit(checkId, bundle, site, text, related);
     }
@@ -244,7 +244,7 @@ final class TeardownChecks {
     synchronized List<RelatedSite> liveInstances(KextBundle bundle, int[] kernelMade) {
         List<RelatedSite> sites = new ArrayList<>();
         for (Created created : live.values()) {
-            if (!same(created.bundle, bundle) || !KextFrames.isKext(created.type)) {
+            if (!same(created.bundle, bundle) || !KextStack.isKext(created.type)) {
                 continue;
             }
             CodeSite site = created.site();

@@ -8,9 +8,10 @@ import java.util.stream.Collectors;
 import org.kextkit.harness.bundle.KextBundle;
 import org.kextkit.harness.check.CodeSite;
 import org.kextkit.harness.link.KextClassLoader;
+import org.kextkit.kit.internal.KextFrames;
 
 /** Find the frames of kext code (classes a kext's own loader defined) on the current stack. */
-final class KextFrames {
+final class KextStack {
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     /**
@@ -23,7 +24,7 @@ final class KextFrames {
         }
     }
 
-    private KextFrames() {
+    private KextStack() {
     }
 
     /** Return true if {@code type} is kext code. */
@@ -50,7 +51,7 @@ final class KextFrames {
     /**
      * The kext stacks of lock acquisitions, remembered per call path, so that an acquisition does not
      * walk the Java stack each time. Instrumented kext code keeps, for each of its frames, the method
-     * and the line it is calling out from ({@link org.kextkit.kit.internal.KextFrames.Stack}); the
+     * and the line it is calling out from ({@link KextFrames.Stack}); the
      * innermost {@code limit} of those, with the lock's class, name the call path. The first
      * acquisition on a path walks the stack ({@link #stack}); later ones on the same path reuse what
      * it found, which names the same frames and lines. Without instrumented kext frames on the thread
@@ -67,10 +68,10 @@ final class KextFrames {
 
         /** Return {@link #stack stack(limit)} for an acquisition of a lock of class {@code lockClass}. */
         List<Frame> stack(Object lockClass) {
-            org.kextkit.kit.internal.KextFrames.Stack frames = org.kextkit.kit.internal.KextFrames.current();
+            KextFrames.Stack frames = KextFrames.current();
             int depth = Math.min(frames.depth(), limit);
             if (depth == 0) {
-                return KextFrames.stack(limit);
+                return KextStack.stack(limit);
             }
             int[] path = new int[2 * depth];
             for (int i = 0; i < depth; i++) {
@@ -82,7 +83,7 @@ final class KextFrames {
             if (known != null) {
                 return known;
             }
-            List<Frame> walked = List.copyOf(KextFrames.stack(limit));
+            List<Frame> walked = List.copyOf(KextStack.stack(limit));
             if (paths.size() < MAX_PATHS) {
                 paths.putIfAbsent(key, walked);
             }
