@@ -460,6 +460,7 @@ public final class HostedKernel implements AutoCloseable {
             return failed(root, KextReturn.DEPENDENCIES, messages);
         }
         List<LoadedKext> loadedNow = new ArrayList<>();
+        List<KextBundle> codelessNow = new ArrayList<>();
         for (KextBundle bundle : resolution.loadList()) {
             // The load list is the root's whole closure, mostly loaded already: ask the identity map
             // first; isKernelComponent() looks the key up in the Info.plist, building a string each time.
@@ -478,6 +479,7 @@ public final class HostedKernel implements AutoCloseable {
             }
             if (!bundle.declaresExecutable()) {
                 // A codeless kext only registers (and, later, sends personalities): no tag, no row.
+                codelessNow.add(bundle);
                 continue;
             }
             StepResult step = linkAndStart(bundle, resolution, classIndex);
@@ -493,8 +495,16 @@ public final class HostedKernel implements AutoCloseable {
             loadedNow.add(step.kext);
         }
         log.kernel("Kext " + name + " loaded.");
-        // §3.2: send personalities to the catalogue, which starts matching; never changes the result.
-        sendPersonalities(resolution.loadList(), false);
+        // §3.2: send the personalities of what this request loaded to the catalogue, which starts
+        // matching; never changes the result. Kexts of the closure loaded earlier sent theirs then.
+        List<KextBundle> sent = new ArrayList<>(codelessNow);
+        for (LoadedKext kext : loadedNow) {
+            sent.add(kext.bundle());
+        }
+        if (!sent.contains(root)) {
+            sent.add(root);
+        }
+        sendPersonalities(sent, false);
         return new LoadReport(root, LoadReport.Status.LOADED, KextReturn.SUCCESS, List.of());
     }
 
