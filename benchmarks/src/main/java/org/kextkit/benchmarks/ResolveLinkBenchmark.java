@@ -26,6 +26,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -60,6 +61,12 @@ public class ResolveLinkBenchmark {
     @Setup(Level.Invocation)
     public void bootFreshKernel() {
         kernel = HostedKernel.boot(KernelSettings.defaults(), repository);
+    }
+
+    @TearDown(Level.Invocation)
+    public void shutDownKernel() {
+        // A kernel owns threads (its scheduler's); kernels left running would slow every later one.
+        kernel.shutdown();
     }
 
     @Benchmark

@@ -614,8 +614,10 @@ public final class HostedKernel implements AutoCloseable {
         String name = kext.name();
         Started started;
         try {
-            // The kext's own thread, so that a start routine that never returns fails only this load.
-            started = scheduler.call("kext start " + name, ExecutionContext.THREAD, () -> runStart(kext, moduleClass));
+            // The kext's own thread, so that a start routine that never returns fails only this load;
+            // a kext without a start routine (a library) has nothing to run, so no thread is started.
+            started = moduleClass == null ? new Started(null, KernReturn.KERN_SUCCESS, null)
+                    : scheduler.call("kext start " + name, ExecutionContext.THREAD, () -> runStart(kext, moduleClass));
         } catch (KernelStallException e) {
             // The scheduler has logged the whole report; the failure line carries its summary.
             return failStart(name, "its start routine did not return (" + e.getMessage() + ")");
