@@ -19,12 +19,27 @@ import org.kextkit.harness.check.report.ReportInfo;
 import org.kextkit.harness.cli.internal.ToolLog;
 import org.kextkit.harness.cli.internal.Usage;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 
 /**
  * The {@code --report}, {@code --disable-check} and {@code --suppress} options of kextutil and
- * kextcheck: reading them, and writing a findings report to the files they name.
+ * kextcheck (a picocli mixin both commands declare): reading them, and writing a findings report to
+ * the files they name.
  */
 final class FindingsOutput {
+    @Option(names = {"--report"}, paramLabel = "FORMAT=FILE", order = 90,
+            description = "Write the findings in FORMAT (text, json, sarif or junit) to FILE (- for standard output); "
+                    + "repeatable. Without it, findings are printed as text when there are any.")
+    private List<String> reports = new ArrayList<>();
+
+    @Option(names = {"--disable-check"}, paramLabel = "ID", order = 91,
+            description = "Don't report findings of this check (repeatable, or ids separated by commas).")
+    private List<String> disabledChecks = new ArrayList<>();
+
+    @Option(names = {"--suppress"}, paramLabel = "ID[:KEXT][@CLASS[#METHOD]]=REASON", order = 92,
+            description = "Accept these findings for the written reason; reports list them as suppressed (repeatable).")
+    private List<String> suppressions = new ArrayList<>();
+
     private final Map<ReportFormat, String> reportFiles = new LinkedHashMap<>();
     private CheckSettings extraChecks = CheckSettings.defaults();
 
@@ -32,7 +47,7 @@ final class FindingsOutput {
      * Read the options' values; return {@link ExitCodes#EX_OK}, or the usage failure (printed) that
      * names the option and what was expected.
      */
-    int parse(CommandSpec spec, List<String> reports, List<String> disabledChecks, List<String> suppressions) {
+    int parse(CommandSpec spec) {
         for (String r : reports) {
             int eq = r.indexOf('=');
             String name = eq < 0 ? r : r.substring(0, eq);

@@ -91,25 +91,16 @@ public final class KextcheckCommand implements Callable<Integer> {
             description = "Don't use the system extension folders to resolve dependencies.")
     private boolean noSystemExtensions;
 
-    @Option(names = {"--report"}, paramLabel = "FORMAT=FILE", order = 6,
-            description = "Write the findings of all kexts as one report in FORMAT (text, json, sarif or junit) to FILE "
-                    + "(- for standard output); repeatable. Without it, findings are printed as text when there are any.")
-    private List<String> reports = new ArrayList<>();
 
-    @Option(names = {"--disable-check"}, paramLabel = "ID", order = 7,
-            description = "Don't report findings of this check (repeatable, or ids separated by commas).")
-    private List<String> disabledChecks = new ArrayList<>();
 
-    @Option(names = {"--suppress"}, paramLabel = "ID[:KEXT][@CLASS[#METHOD]]=REASON", order = 8,
-            description = "Accept these findings for the written reason; reports list them as suppressed (repeatable).")
-    private List<String> suppressions = new ArrayList<>();
 
     @Parameters(paramLabel = "KEXT_OR_FOLDER", description = "A kext bundle, or a folder of them (not recursively; "
             + "plug-ins included), to check.")
     private List<String> items = new ArrayList<>();
 
     private final CliInvocation invocation;
-    private final FindingsOutput findingsOutput = new FindingsOutput();
+    @Mixin
+    private FindingsOutput findingsOutput = new FindingsOutput();
     private ToolLog log;
 
     KextcheckCommand(CliInvocation invocation) {
@@ -224,7 +215,7 @@ public final class KextcheckCommand implements Callable<Integer> {
         if (Exercise.byName(exercise).isEmpty()) {
             return Usage.fail(spec, "Invalid --exercise " + exercise + ": expected none or sleep-wake.");
         }
-        return findingsOutput.parse(spec, reports, disabledChecks, suppressions);
+        return findingsOutput.parse(spec);
     }
 
     private Row run(KextChecker checker, Target target, int index, int total, List<Path> searchPaths, Path machinePath,

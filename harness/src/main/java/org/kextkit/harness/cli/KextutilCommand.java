@@ -158,18 +158,8 @@ final class KextutilCommand implements Callable<Integer> {
             description = "Not supported: kextkit kexts have no Mach-O symbols.")
     private String kernelFile;
 
-    @Option(names = {"--report"}, paramLabel = "FORMAT=FILE", order = 22,
-            description = "After loading, write the checks' findings in FORMAT (text, json, sarif or junit) to FILE "
-                    + "(- for standard output); repeatable. Without it, findings are printed as text when there are any.")
-    private List<String> reports = new ArrayList<>();
 
-    @Option(names = {"--disable-check"}, paramLabel = "ID", order = 23,
-            description = "Don't report findings of this check (repeatable, or ids separated by commas).")
-    private List<String> disabledChecks = new ArrayList<>();
 
-    @Option(names = {"--suppress"}, paramLabel = "ID[:KEXT][@CLASS[#METHOD]]=REASON", order = 24,
-            description = "Accept these findings for the written reason; reports list them as suppressed (repeatable).")
-    private List<String> suppressions = new ArrayList<>();
 
     @Parameters(paramLabel = "KEXT", description = "A kext bundle to check and load.")
     private List<String> kexts = new ArrayList<>();
@@ -185,7 +175,8 @@ final class KextutilCommand implements Callable<Integer> {
     private KernelPort kernel;
     private boolean fatal;
     private CheckSettings extraChecks;
-    private final FindingsOutput findingsOutput = new FindingsOutput();
+    @Mixin
+    private FindingsOutput findingsOutput = new FindingsOutput();
     private final List<KextRef> checkedKexts = new ArrayList<>();
 
     KextutilCommand(CliInvocation invocation) {
@@ -258,7 +249,7 @@ final class KextutilCommand implements Callable<Integer> {
 
     /** Read --report, --disable-check and --suppress; return a usage failure or success. */
     private int checkReportArguments() {
-        int status = findingsOutput.parse(spec, reports, disabledChecks, suppressions);
+        int status = findingsOutput.parse(spec);
         extraChecks = findingsOutput.extraChecks();
         return status;
     }
