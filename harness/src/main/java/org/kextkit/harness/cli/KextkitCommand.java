@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
         description = "Load, unload, inspect and find kexts in the kextkit hosted kernel and show its I/O Kit "
                 + "registry, with the command-line behaviour of Apple's kext_tools and IOKitTools.",
         subcommands = {KextloadCommand.class, KextunloadCommand.class, KextstatCommand.class, KextutilCommand.class,
-            KextcheckCommand.class, KextfindCommand.class, KextlibsCommand.class, IoregCommand.class, IoclasscountCommand.class, HelpCommand.class},
+            KextcheckCommand.class, KextfindCommand.class, KextlibsCommand.class, IoregCommand.class, IoclasscountCommand.class,
+            SysctlCommand.class, HelpCommand.class},
         exitCodeOnInvalidInput = ExitCodes.EX_USAGE,
         exitCodeOnExecutionException = ExitCodes.EX_SOFTWARE,
         exitCodeListHeading = "%nExit status:%n",

@@ -62,7 +62,11 @@ import org.kextkit.harness.scheduler.Schedulers;
 import org.kextkit.harness.scheduler.VirtualTimeScheduler;
 import org.kextkit.harness.version.VersionGrammar;
 import org.kextkit.kit.internal.ExecutionContext;
+import org.kextkit.kit.bsd.Sysctl;
+import org.kextkit.kit.bsd.SysctlOid;
 import org.kextkit.kit.internal.KernelPanic;
+import org.kextkit.kit.internal.SysctlHost;
+import org.kextkit.kit.internal.SysctlTree;
 import org.kextkit.kit.internal.IOKitHost;
 import org.kextkit.kit.internal.KernelHeap;
 import org.kextkit.kit.internal.KernelRuntime;
@@ -139,6 +143,8 @@ public final class HostedKernel implements AutoCloseable {
     // The I/O Kit: registry and matching, the families found at boot and their built-in kexts.
     private final List<FamilyProvider> families;
     private final IOKitKernel iokit;
+    private final SysctlTree sysctlTree;
+    private final KernelSysctls sysctls;
     private final Map<KextBundle, BuiltInKext> builtIns = new IdentityHashMap<>();
     private FamilyExports familyExports = FamilyExports.NONE;
 
@@ -163,6 +169,9 @@ public final class HostedKernel implements AutoCloseable {
                 ? new KextInstrumenter(settings.instrumentation().stackBudget(), findings) : null;
         this.iokit = new IOKitKernel(new KextServices("kernel"), scheduler, newCatalogue(this.families),
                 this::loadForMatching, log::kernel);
+        this.sysctlTree = new SysctlTree(log::kernel);
+        publishKernelSysctls(settings);
+        this.sysctls = new KernelSysctls(sysctlTree, scheduler, this::panicked);
     }
 
     private HostedScheduler createScheduler(KernelSettings settings) {
@@ -779,6 +788,7 @@ public final class HostedKernel implements AutoCloseable {
         }
         runtimeChecks.kextUnloaded(kext.classLoader(), kext.bundle(), heap.liveAllocations());
         runtimeChecks.kextObjectsUnloaded(kext.classLoader(), kext.bundle());
+        withdrawSysctlsOf(kext);
         unregister(kext);
         log.kernel("Kext " + bundleId + " unloaded.");
         return new UnloadReport(bundleId, KextReturn.SUCCESS, List.of());
@@ -861,6 +871,7 @@ public final class HostedKernel implements AutoCloseable {
         if (failure == null) {
             runtimeChecks.kextUnloaded(kext.classLoader(), kext.bundle(), heap.liveAllocations());
             runtimeChecks.kextObjectsUnloaded(kext.classLoader(), kext.bundle());
+        withdrawSysctlsOf(kext);
         }
         unregister(kext);
     }
@@ -1121,6 +1132,42 @@ public final class HostedKernel implements AutoCloseable {
         public <T> T hardware(Class<T> type) {
             return iokit.hardware(type);
         }
+
+        @Override
+        public SysctlHost sysctl() {
+            return sysctlTree;
+        }
+    }
+
+    /** The oids every Darwin kernel publishes that a kext or a test may reasonably read. */
+    private void publishKernelSysctls(KernelSettings settings) {
+        int rd = Sysctl.CTLFLAG_RD;
+        sysctlTree.publish(SysctlOid.SYSCTL_STRING("kern", "ostype", rd, "Darwin", 0, "operating system type"));
+        sysctlTree.publish(SysctlOid.SYSCTL_STRING("kern", "osrelease", rd, settings.kernelVersion(), 0,
+                "operating system release"));
+        sysctlTree.publish(SysctlOid.SYSCTL_STRING("kern", "version", rd, kernelBanner(), 0, "kernel version"));
+        sysctlTree.publish(SysctlOid.SYSCTL_STRING("hw", "machine", rd, settings.arch(), 0, "machine class"));
+        sysctlTree.publish(SysctlOid.SYSCTL_STRING("hw", "model", rd, settings.machine().model(), 0, "machine model"));
+    }
+
+    /**
+     * Withdraw the oids an unloaded kext left registered, reporting each (REG-SYSCTL): left in place,
+     * a real kernel would call into unloaded code the next time user space reads one.
+     */
+    private void withdrawSysctlsOf(LoadedKext kext) {
+        if (kext.classLoader() == null) {
+            return;
+        }
+        for (SysctlTree.Entry left : sysctlTree.removeOwnedBy(kext.classLoader())) {
+            runtimeChecks.sysctlLeftRegistered(kext.bundle(), left.oid().fullName(), left.site());
+            log.kernel("Kext " + kext.bundleId() + " unloaded with sysctl " + left.oid().fullName()
+                    + " still registered; withdrawn.");
+        }
+    }
+
+    /** Return this kernel's sysctl namespace: read and write what the kernel and kexts publish. */
+    public KernelSysctls sysctl() {
+        return sysctls;
     }
 
     /** Return the whole kernel log as text, one entry per line (for reports and tests). */

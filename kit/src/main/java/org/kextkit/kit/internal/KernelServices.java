@@ -59,6 +59,11 @@ public interface KernelServices {
         throw new KernelPanic(panicString);
     }
 
+    /** Return this kernel's sysctl namespace. */
+    default SysctlHost sysctl() {
+        return Standalone.sysctl();
+    }
+
     /** Return the runtime checks of this kernel ({@link KernelChecks#NONE} when none run). */
     default KernelChecks checks() {
         return KernelChecks.NONE;

@@ -9,6 +9,9 @@ public final class Standalone {
     /** The services of objects created with no kernel: log lines go to standard error. */
     public static final KernelServices SERVICES = (caller, function, message) -> System.err.println(message);
 
+    // One namespace for all code running without a kernel, like the standalone heap.
+    private static final SysctlTree SYSCTL = new SysctlTree(System.err::println);
+
     private Standalone() {
     }
 
@@ -25,5 +28,10 @@ public final class Standalone {
     /** Return the registry used outside any kernel. */
     public static IOKitHost iokit() {
         return StandaloneIOKitHost.INSTANCE;
+    }
+
+    /** Return the sysctl namespace used outside any kernel. */
+    public static SysctlTree sysctl() {
+        return SYSCTL;
     }
 }

@@ -494,6 +494,23 @@ public final class RuntimeChecks implements KernelChecks {
         teardown.kextUnloaded(loader, bundle);
     }
 
+    /**
+     * Report a sysctl a kext left registered when it unloaded (REG-SYSCTL).
+     *
+     * @param bundle the kext
+     * @param name the oid's full dotted name
+     * @param registeredAt where the kext registered it, or {@code null}
+     */
+    public void sysctlLeftRegistered(KextBundle bundle, String name, StackTraceElement registeredAt) {
+        if (!enabled) {
+            return;
+        }
+        emit(Checks.REG_SYSCTL, bundle, registeredAt == null ? null : CodeSite.of(registeredAt), String.format(Locale.ROOT,
+                "sysctl %s registered here is still registered when kext %s unloaded; the next read from user space "
+                        + "would call into unloaded code. Call sysctl_unregister_oid in stop(), children before their "
+                        + "node.", name, bundle.identifier()), List.of());
+    }
+
     // ---- objects and teardown (OBJ-*, WL-*, MD-PREPARED; see TeardownChecks) ----------------------
 
     @Override

@@ -1,12 +1,16 @@
 package org.kextkit.harness.cli.wiring;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.kextkit.harness.cli.RegistryPort;
 import org.kextkit.harness.lifecycle.HostedKernel;
+import org.kextkit.harness.lifecycle.KernelSysctls;
+import org.kextkit.harness.lifecycle.SysctlResult;
 import org.kextkit.kit.iokit.IORegistryEntry;
 
-/** Serve ioreg and ioclasscount from a {@link HostedKernel}'s registry and metaclass counts. */
+/** Serve ioreg, ioclasscount and sysctl from a {@link HostedKernel}'s registry, metaclass counts and sysctls. */
 public final class HostedKernelRegistryPort implements RegistryPort {
     private final Supplier<HostedKernel> kernel;
 
@@ -28,5 +32,23 @@ public final class HostedKernelRegistryPort implements RegistryPort {
     @Override
     public Map<String, Integer> classCounts() {
         return kernel.get().metaClasses().classCounts();
+    }
+
+    @Override
+    public List<SysctlAnswer> sysctl(List<String> requests, boolean all) {
+        KernelSysctls sysctls = kernel.get().sysctl();
+        List<SysctlResult> results = new ArrayList<>();
+        if (all) {
+            for (String prefix : requests.isEmpty() ? List.of("") : requests) {
+                results.addAll(sysctls.list(prefix));
+            }
+        } else {
+            for (String request : requests) {
+                int equals = request.indexOf('=');
+                results.add(equals < 0 ? sysctls.read(request)
+                        : sysctls.write(request.substring(0, equals), request.substring(equals + 1)));
+            }
+        }
+        return results.stream().map(r -> new SysctlAnswer(r.name(), r.value(), r.previous(), r.error())).toList();
     }
 }
