@@ -76,10 +76,10 @@ public final class Checks {
     public static final String WL_4 = def("WL-4", "commandSleep without the gate", Severity.ERROR);
     /** A work loop, thread or event source still running or registered at stop/unload. */
     public static final String WL_LIVE = def("WL-LIVE", "work loop, event source or interrupt handler left running", Severity.ERROR);
-    /** A sysctl oid still registered when its kext unloads. */
-    public static final String REG_SYSCTL = def("REG-SYSCTL", "sysctl still registered at unload", Severity.ERROR);
     /** A memory descriptor prepared and not completed. */
     public static final String MD_PREPARED = def("MD-PREPARED", "memory descriptor prepared and not completed", Severity.WARNING);
+    /** A sysctl oid still registered when its kext unloads. */
+    public static final String REG_SYSCTL = def("REG-SYSCTL", "sysctl still registered at unload", Severity.ERROR);
     /** DMA still programmed into a device when its driver stopped. */
     public static final String DMA_LIVE = def("DMA-LIVE", "DMA still programmed into the device at stop", Severity.ERROR);
     /** {@code thread_call_free} of a pending call. */
