@@ -2,7 +2,7 @@
 // filtered file and the line, and no plugin stack trace.
 def log = new File(basedir, 'build.log').text
 assert log.contains('BUILD FAILURE')
-assert log.contains('kext-maven-plugin') && log.contains(':info-plist')
+assert log.contains(':info-plist (default-info-plist)')
 assert log.contains('target/kext/Info.plist, line 10, column 3: the XML is not well-formed') : 'names the file and the line'
 assert !log.contains('(default-compile)') : 'fails before compiling'
 assert !log.contains('\tat org.kextkit') && !log.contains('\tat org.apache') : 'no stack trace'

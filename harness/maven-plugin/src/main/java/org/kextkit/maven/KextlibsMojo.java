@@ -33,7 +33,7 @@ public class KextlibsMojo extends AbstractKextMojo {
         }
         argv.add(requireBundle().toString());
         ToolRun kextlibs = ToolRun.inProcess(config(), basedir(), argv);
-        kextlibs.err().lines().forEach(getLog()::warn);
+        kextlibs.err().lines().filter(line -> !line.isBlank()).forEach(getLog()::warn);
         kextlibs.out().lines().forEach(getLog()::info);
         if (kextlibs.status() != 0) {
             throw new MojoFailureException("kextlibs " + kextName + ".kext failed (exit status " + kextlibs.status()
