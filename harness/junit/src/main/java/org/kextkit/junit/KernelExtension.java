@@ -113,14 +113,15 @@ public final class KernelExtension implements BeforeAllCallback, AfterAllCallbac
                 return;
             }
             try (session) {
-                verdict.beforeTeardown(session);
+                verdict.noteRegistry(session);
                 session.unloadKexts();
+                verdict.noteRegistry(session);
                 session.close();
                 failure = verdict.judge(session, allowedFindings(context));
             }
         } else {
             KernelSession session = session(context);
-            verdict.beforeTeardown(session);
+            verdict.noteRegistry(session);
             failure = verdict.judge(session, allowedFindings(context));
         }
         throwIfFailed(failure);
@@ -135,8 +136,9 @@ public final class KernelExtension implements BeforeAllCallback, AfterAllCallbac
         TestVerdict verdict = new TestVerdict(testName(context), artifactsFolder(context), false);
         Throwable failure;
         try (session) {
-            verdict.beforeTeardown(session);
+            verdict.noteRegistry(session);
             session.unloadKexts();
+            verdict.noteRegistry(session);
             session.close();
             failure = verdict.judge(session, allowedFindings(context));
         }

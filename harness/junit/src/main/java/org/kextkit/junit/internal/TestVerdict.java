@@ -40,12 +40,14 @@ public final class TestVerdict {
     }
 
     /**
-     * Note the registry before the kexts are unloaded if the test already went wrong (failed body,
-     * panic, findings), so the dump shows the state it went wrong in.
+     * Note the registry, once, as soon as the test has gone wrong (failed body, panic, findings,
+     * a kext that would not unload): call before the kexts are unloaded and again after, before the
+     * kernel shuts down, so the dump shows the state the trouble was found in.
      */
-    public void beforeTeardown(KernelSession session) {
+    public void noteRegistry(KernelSession session) {
         HostedKernel kernel = session.kernel();
-        if (bodyFailed || kernel.hasPanicked() || !kernel.findings().isEmpty()) {
+        if (ioregBeforeTeardown == null && (bodyFailed || kernel.hasPanicked() || !kernel.findings().isEmpty()
+                || !session.teardownProblems().isEmpty())) {
             ioregBeforeTeardown = ioreg(kernel);
         }
     }

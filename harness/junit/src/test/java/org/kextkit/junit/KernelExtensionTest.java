@@ -1,0 +1,128 @@
+package org.kextkit.junit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+import org.kextkit.junit.fixtures.LeakyDriverTests;
+import org.kextkit.junit.fixtures.MisuseTests;
+import org.kextkit.junit.fixtures.ParallelTests;
+import org.kextkit.junit.fixtures.PingDriverTests;
+import org.opentest4j.AssertionFailedError;
+
+/** The extension as a driver author meets it: fixture test classes run through the Jupiter engine. */
+class KernelExtensionTest {
+    @TempDir
+    Path reports;
+
+    private EngineExecutionResults run(org.junit.platform.engine.DiscoverySelector selector) {
+        return EngineTestKit.engine("junit-jupiter").selectors(selector)
+                .configurationParameter(KernelExtension.REPORTS_PARAMETER, reports.toString())
+                .execute();
+    }
+
+    private static Throwable failureOf(EngineExecutionResults results, String method) {
+        Event failed = results.testEvents().failed().stream()
+                .filter(e -> e.getTestDescriptor().getDisplayName().startsWith(method + "("))
+                .findFirst().orElseThrow(() -> new AssertionError(method + " did not fail"));
+        return failed.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+    }
+
+    @Test
+    void aCleanDriverPassesWithItsDriverDevicesAndForwardedCallsInjected() {
+        EngineExecutionResults results = run(selectClass(PingDriverTests.class));
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
+    }
+
+    @Test
+    void aLeakingDriverFailsItsTestWithTheFindingAndKeepsTheArtifacts() throws Exception {
+        EngineExecutionResults results = run(selectMethod(LeakyDriverTests.class, "leaks",
+                "org.kextkit.kit.iokit.IOService"));
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).failed(1));
+        Throwable failure = failureOf(results, "leaks");
+        AssertionFailedError error = assertInstanceOf(AssertionFailedError.class, failure);
+        String message = error.getMessage();
+        assertTrue(message.startsWith("LeakyDriverTests.leaks(): the hosted kernel reported a problem."), message);
+        assertTrue(message.contains("MEM-4"), message);
+        assertTrue(message.contains("com.example.fixture.Leaky"), "names the kext: " + message);
+        assertTrue(message.contains("LeakyDriver.java:"), "names the allocation's line: " + message);
+        assertTrue(message.contains("@AllowFinding(check = \"MEM-4\""), "says how to accept it: " + message);
+        Path kept = reports.resolve("LeakyDriverTests").resolve("leaks");
+        assertTrue(message.contains(kept.toString()), "says where the artifacts are: " + message);
+        for (String file : List.of("ioreg.txt", "findings.txt", "findings.sarif", "kernel.log")) {
+            assertTrue(Files.size(kept.resolve(file)) > 0, file + " kept");
+        }
+        assertTrue(Files.readString(kept.resolve("ioreg.txt")).contains("IOPCIDevice"), "the registry as ioreg shows it");
+        assertTrue(Files.readString(kept.resolve("findings.sarif")).contains("\"ruleId\" : \"MEM-4\"")
+                || Files.readString(kept.resolve("findings.sarif")).contains("\"ruleId\":\"MEM-4\""), "SARIF names the rule");
+    }
+
+    @Test
+    void allowFindingAcceptsTheCheckItNamesWithItsReason() {
+        EngineExecutionResults results = run(selectMethod(LeakyDriverTests.class, "leaksWithPermission",
+                "org.kextkit.kit.iokit.IOService"));
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1).failed(0));
+        assertTrue(Files.notExists(reports.resolve("LeakyDriverTests").resolve("leaksWithPermission")),
+                "a passing test keeps nothing");
+    }
+
+    @Test
+    void testsRunConcurrentlyEachWithItsOwnKernel() {
+        ParallelTests.KERNELS.clear();
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(ParallelTests.class))
+                .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
+                .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism",
+                        String.valueOf(ParallelTests.TESTS))
+                .configurationParameter(KernelExtension.REPORTS_PARAMETER, reports.toString())
+                .execute();
+
+        results.testEvents().assertStatistics(stats -> stats.started(ParallelTests.TESTS).succeeded(ParallelTests.TESTS));
+        assertEquals(ParallelTests.TESTS, ParallelTests.KERNELS.size(), "four kernels, alive at the same time");
+        assertTrue(ParallelTests.KERNELS.stream().allMatch(k -> k.loadedKext("com.example.fixture.Ping").isEmpty()),
+                "each kernel's kext was unloaded after its test");
+    }
+
+    @Test
+    void aParameterTypedAsTheDriversOwnClassIsRefusedWithTheReason() {
+        EngineExecutionResults results = run(selectClass(MisuseTests.class));
+
+        Throwable failure = failureOf(results, "asksForTheDriversOwnClass");
+        Throwable cause = failure.getCause();
+        assertInstanceOf(ExtensionConfigurationException.class, cause, () -> String.valueOf(failure));
+        assertTrue(cause.getMessage().contains("isolated class loader"), cause.getMessage());
+        assertTrue(cause.getMessage().contains("Declare the parameter as IOService"), cause.getMessage());
+
+        Throwable typo = failureOf(results, "allowsACheckThatDoesNotExist");
+        assertInstanceOf(ExtensionConfigurationException.class, typo);
+        assertTrue(typo.getMessage().contains("\"LCK-HELLD\", which kextkit does not have"), typo.getMessage());
+        assertTrue(typo.getMessage().contains("LCK-HELD"), "suggests the near match: " + typo.getMessage());
+    }
+
+    @Test
+    void theBuilderRefusesADisabledCheckWithoutAReason() {
+        ExtensionConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ExtensionConfigurationException.class, () -> KernelExtension.builder().disableCheck("MEM-4", " "));
+        assertTrue(e.getMessage().contains("needs a reason"), e.getMessage());
+        assertEquals(List.of("LCK-HELD"), List.of("lck-held").stream().map(id -> KernelExtension.builder()
+                .disableCheck(id, "ok") != null ? "LCK-HELD" : id).collect(Collectors.toList()));
+    }
+}
