@@ -18,6 +18,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 import org.kextkit.junit.fixtures.LeakyDriverTests;
 import org.kextkit.junit.fixtures.MisuseTests;
+import org.kextkit.junit.fixtures.PanicTests;
 import org.kextkit.junit.fixtures.ParallelTests;
 import org.kextkit.junit.fixtures.PingDriverTests;
 import org.kextkit.junit.fixtures.SharedKernelTests;
@@ -80,6 +81,19 @@ class KernelExtensionTest {
         results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1).failed(0));
         assertTrue(Files.notExists(reports.resolve("LeakyDriverTests").resolve("leaksWithPermission")),
                 "a passing test keeps nothing");
+    }
+
+    @Test
+    void aPanicFailsTheTestWithThePanicReportBesideTheBodysOwnFailure() throws Exception {
+        EngineExecutionResults results = run(selectClass(PanicTests.class));
+
+        Throwable failure = failureOf(results, "panics");
+        assertTrue(failure.getMessage().startsWith("double free"), "the body's call panicked the kernel: " + failure);
+        assertEquals(1, failure.getSuppressed().length, "the extension's verdict is attached to it");
+        String verdict = failure.getSuppressed()[0].getMessage();
+        assertTrue(verdict.contains("the kernel panicked:\npanic(cpu 0 caller"), verdict);
+        assertTrue(verdict.contains("com.example.fixture.Panicking"), "the kext in the backtrace: " + verdict);
+        assertTrue(Files.size(reports.resolve("PanicTests/panics/panic.txt")) > 0, "panic report kept");
     }
 
     @Test
