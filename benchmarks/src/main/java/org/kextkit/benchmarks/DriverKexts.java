@@ -45,6 +45,22 @@ final class DriverKexts {
     }
 
     /**
+     * Write a driver module's build output, as Maven leaves it after {@code process-classes}, into a
+     * new temporary folder and return the folder: {@code target/classes} and {@code target/kext/Info.plist}.
+     */
+    static Path writeBuildOutput(String name, String bundleId, String driverClass, String source, String pciMatch) {
+        try {
+            Path module = Files.createTempDirectory("kextkit-bench-");
+            compile(module.resolve("target"), Map.of(driverClass, source));
+            Path plist = Files.createDirectories(module.resolve("target/kext")).resolve("Info.plist");
+            Files.writeString(plist, infoPlist(name, bundleId, driverClass, pciMatch));
+            return module;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Write {@code <name>.kext} with a {@code KextModule} and no personalities into a new temporary
      * folder and return the folder.
      *

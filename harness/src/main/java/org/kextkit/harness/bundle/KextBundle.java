@@ -42,6 +42,7 @@ public final class KextBundle {
     private final KextVersion compatibleVersion;
     private KextExecutable executable;
     private KextExecutableException executableFailure;
+    private final boolean executableSupplied;
 
     /**
      * Create a bundle from an already-parsed info dictionary.
@@ -56,6 +57,21 @@ public final class KextBundle {
      */
     public KextBundle(Path path, Path infoPlistPath, NSDictionary info, String arch, VersionGrammar grammar,
                       KextBundle parent, long order) {
+        this(path, infoPlistPath, info, arch, grammar, parent, order, null);
+    }
+
+    /**
+     * Create a bundle whose executable is already in memory instead of at
+     * {@code Contents/MacOS/<CFBundleExecutable>}: a build's classes, before it packages a jar. The
+     * kernel validates, links, checks and instruments it exactly as a jar read from the bundle.
+     *
+     * @param executable the classes, or {@code null} to read the executable from the bundle as usual
+     * @see KextExecutable#fromClassesDirectory
+     */
+    public KextBundle(Path path, Path infoPlistPath, NSDictionary info, String arch, VersionGrammar grammar,
+                      KextBundle parent, long order, KextExecutable executable) {
+        this.executable = executable;
+        this.executableSupplied = executable != null;
         this.path = Objects.requireNonNull(path, "path");
         this.infoPlistPath = Objects.requireNonNull(infoPlistPath, "infoPlistPath");
         this.info = Objects.requireNonNull(info, "info");
@@ -156,14 +172,23 @@ public final class KextBundle {
 
     /**
      * Return {@code Contents/MacOS/<CFBundleExecutable>} (for a shallow bundle,
-     * {@code <CFBundleExecutable>} beside its Info.plist), or {@code null} for a codeless kext.
+     * {@code <CFBundleExecutable>} beside its Info.plist; for a {@linkplain #hasSuppliedExecutable
+     * supplied executable}, where its classes came from), or {@code null} for a codeless kext.
      */
     public Path executablePath() {
         String name = executableName();
         if (name == null) {
             return null;
         }
+        if (executableSupplied) {
+            return executable.path();
+        }
         return isShallow() ? path.resolve(name) : path.resolve("Contents").resolve("MacOS").resolve(name);
+    }
+
+    /** Return true if the executable was given in memory (a build's classes) rather than read from the bundle. */
+    public boolean hasSuppliedExecutable() {
+        return executableSupplied;
     }
 
     /** Return true if the Info.plist sits at the top of the bundle (an iOS-style shallow bundle). */

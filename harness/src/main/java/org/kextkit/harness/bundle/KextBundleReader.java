@@ -79,6 +79,24 @@ public final class KextBundleReader {
         return new BundleReadResult(Optional.ofNullable(bundle), bundles, problems);
     }
 
+    /**
+     * Read a kext that a build has not packaged yet: its Info.plist (the file at {@code infoPlist},
+     * or {@code infoPlistBytes} if given, with {@code infoPlist} naming it in messages) and its
+     * classes, already in memory, as the bundle at {@code bundlePath}, which need not exist.
+     */
+    public BundleReadResult readUnpackaged(Path bundlePath, Path infoPlist, byte[] infoPlistBytes, KextExecutable executable) {
+        Objects.requireNonNull(executable, "executable");
+        NSDictionary info;
+        try {
+            info = infoPlistBytes == null ? plistReader.read(infoPlist) : plistReader.parse(infoPlistBytes, infoPlist);
+        } catch (InfoPlistException e) {
+            return new BundleReadResult(Optional.empty(), List.of(), List.of(new BundleProblem(bundlePath, e.getMessage())));
+        }
+        KextBundle bundle = new KextBundle(bundlePath, infoPlist, info, arch, grammar, null, sequence.incrementAndGet(),
+                executable);
+        return new BundleReadResult(Optional.of(bundle), List.of(bundle), List.of());
+    }
+
     private KextBundle readOne(Path path, KextBundle parent, List<BundleProblem> problems) {
         Path name = path.getFileName();
         if (name == null || !name.toString().endsWith(KEXT_EXTENSION)) {

@@ -268,8 +268,8 @@ public final class KextBundleValidator {
                 return;
             }
             Path file = bundle.executablePath();
-            String shown = bundle.path().relativize(file).toString();
-            boolean present = Files.isRegularFile(file);
+            String shown = bundle.hasSuppliedExecutable() ? file.toString() : bundle.path().relativize(file).toString();
+            boolean present = bundle.hasSuppliedExecutable() || Files.isRegularFile(file);
             if (!present) {
                 // Kernel components are prelinked into the kernel: no file is expected.
                 if (!bundle.isKernelComponent()) {

@@ -7,12 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.zip.ZipInputStream;
 
 /**
@@ -22,6 +25,10 @@ import java.util.zip.ZipInputStream;
  * <p>Only {@code .class} entries and the manifest are kept. Reading is bounded: at most
  * {@link #MAX_ENTRIES} entries and {@link #MAX_TOTAL_BYTES} uncompressed bytes, so a hostile jar
  * cannot exhaust the kernel's memory.
+ *
+ * <p>A build that has not packaged its jar yet (a test run straight after {@code compile}) can give
+ * its classes folder ({@link #fromClassesDirectory}) or class bytes it holds ({@link #fromClasses})
+ * instead: the kernel links, checks, instruments and isolates those classes exactly as a jar's.
  */
 public final class KextExecutable {
     /** The largest number of entries a kext jar may have. */
@@ -93,14 +100,86 @@ public final class KextExecutable {
         if (entries == 0) {
             throw new KextExecutableException(path, "is not a valid jar (no entries)");
         }
-        String moduleClass = null;
-        if (manifest != null) {
-            moduleClass = manifest.getMainAttributes().getValue(new Attributes.Name(KextBundle.MODULE_CLASS_ATTRIBUTE));
-            if (moduleClass != null) {
-                moduleClass = moduleClass.trim();
-            }
-        }
+        String moduleClass = manifest == null ? null : moduleClassOf(manifest);
         return new KextExecutable(path, raw.length, Collections.unmodifiableMap(classes), moduleClass, raw);
+    }
+
+    /**
+     * Read a build's classes folder (such as {@code target/classes}) as a kext executable: every
+     * {@code .class} file below it, and {@code META-INF/MANIFEST.MF} for {@code Kext-Module-Class},
+     * within the same limits as a jar.
+     *
+     * @throws KextExecutableException if the folder is missing or unreadable, or over the limits
+     */
+    public static KextExecutable fromClassesDirectory(Path directory) throws KextExecutableException {
+        if (!Files.isDirectory(directory)) {
+            throw new KextExecutableException(directory, "is not a classes folder (no such directory)");
+        }
+        Map<String, byte[]> classes = new java.util.TreeMap<>();
+        String moduleClass = null;
+        long total = 0;
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(directory)) {
+            files = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new KextExecutableException(directory, "can't be listed (" + e.getMessage() + ")");
+        }
+        if (files.size() > MAX_ENTRIES) {
+            throw new KextExecutableException(directory, "has more than " + MAX_ENTRIES + " files");
+        }
+        try {
+            for (Path file : files) {
+                String name = directory.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+                boolean isManifest = JarFile.MANIFEST_NAME.equalsIgnoreCase(name);
+                if (!isManifest && (!name.endsWith(".class") || name.startsWith("META-INF/"))) {
+                    continue;
+                }
+                total += Files.size(file);
+                if (total > MAX_TOTAL_BYTES) {
+                    throw new KextExecutableException(directory, "holds more than " + MAX_TOTAL_BYTES + " bytes of classes");
+                }
+                byte[] bytes = Files.readAllBytes(file);
+                if (isManifest) {
+                    moduleClass = moduleClassOf(new Manifest(new ByteArrayInputStream(bytes)));
+                } else {
+                    String className = name.substring(0, name.length() - ".class".length()).replace('/', '.');
+                    if (!className.equals("module-info")) {
+                        classes.put(className, bytes);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new KextExecutableException(directory, "can't be read (" + e.getMessage() + ")");
+        }
+        return fromClasses(directory, classes, moduleClass);
+    }
+
+    /**
+     * Make a kext executable of class bytes already in memory, as if they were a jar's entries.
+     *
+     * @param location where the classes came from (a classes folder, a test's class path), used in
+     *     messages and as the classes' code source
+     * @param classes class bytes by binary name ({@code com.example.Foo$Bar})
+     * @param moduleClass the {@code Kext-Module-Class}, or {@code null}
+     */
+    public static KextExecutable fromClasses(Path location, Map<String, byte[]> classes, String moduleClass) {
+        Map<String, byte[]> sorted = new java.util.TreeMap<>(classes);
+        // The UUID stands for the executable's contents: here every class's name and bytes, in name order.
+        java.io.ByteArrayOutputStream digest = new java.io.ByteArrayOutputStream();
+        long size = 0;
+        for (Map.Entry<String, byte[]> e : sorted.entrySet()) {
+            digest.writeBytes(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.writeBytes(e.getValue());
+            size += e.getValue().length;
+        }
+        Map<String, byte[]> kept = new LinkedHashMap<>(sorted);
+        return new KextExecutable(location, size, Collections.unmodifiableMap(kept),
+                moduleClass == null ? null : moduleClass.trim(), digest.toByteArray());
+    }
+
+    private static String moduleClassOf(Manifest manifest) {
+        String value = manifest.getMainAttributes().getValue(new Attributes.Name(KextBundle.MODULE_CLASS_ATTRIBUTE));
+        return value == null ? null : value.trim();
     }
 
     private static byte[] readBounded(InputStream in, long budget, Path path) throws IOException, KextExecutableException {
@@ -118,7 +197,7 @@ public final class KextExecutable {
         return out.toByteArray();
     }
 
-    /** Return the jar's path. */
+    /** Return the jar's path (or the classes folder or location it was made from). */
     public Path path() {
         return path;
     }
@@ -148,7 +227,7 @@ public final class KextExecutable {
         return moduleClass;
     }
 
-    /** Return the raw jar bytes (for the executable's UUID). */
+    /** Return the raw jar bytes, or for classes given without a jar their names and bytes (for the executable's UUID). */
     public byte[] rawBytes() {
         return digestSource.clone();
     }

@@ -320,6 +320,22 @@ public final class HostedKernel implements AutoCloseable {
     }
 
     /**
+     * Validate and make known a kext a build has not packaged yet, whose classes are already in
+     * memory (see {@link KextBundleReader#readUnpackaged}); it then loads like any other.
+     */
+    public BundleReadResult addKext(Path bundlePath, Path infoPlist, byte[] infoPlistBytes,
+                                    org.kextkit.harness.bundle.KextExecutable executable) {
+        try (Guard guard = workGuard()) {
+            BundleReadResult result = reader.readUnpackaged(bundlePath, infoPlist, infoPlistBytes, executable);
+            for (KextBundle bundle : result.bundles()) {
+                validator.validate(bundle);
+                repository.add(bundle);
+            }
+            return result;
+        }
+    }
+
+    /**
      * Read a search item (a {@code .kext} bundle or a folder of them, see
      * {@link BundleScanner#readItem}) and make its kexts known.
      */

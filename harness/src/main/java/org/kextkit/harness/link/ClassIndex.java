@@ -132,7 +132,9 @@ public final class ClassIndex {
         }
         try {
             // Copy the names so the class bytes are not kept alive by the index.
-            return Set.copyOf(KextExecutable.read(bundle.executablePath()).classNames());
+            KextExecutable executable = bundle.hasSuppliedExecutable() ? bundle.executable()
+                    : KextExecutable.read(bundle.executablePath());
+            return Set.copyOf(executable.classNames());
         } catch (KextExecutableException e) {
             return Set.of();
         }
