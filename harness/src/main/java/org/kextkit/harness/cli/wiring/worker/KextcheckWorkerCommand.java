@@ -40,6 +40,9 @@ public final class KextcheckWorkerCommand implements Callable<Integer> {
     /** How long threads a kext started get to end after its kernel shut down before they count as left behind. */
     private static final long THREAD_GRACE_MILLIS = 200;
 
+    /** The name of the thread every virtual-time kernel of a JVM shares (org.kextkit.harness.scheduler.Watchdog). */
+    private static final String SHARED_WATCHDOG = "kextkit watchdog";
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A configuration setting (repeatable).")
     private List<String> settings = new ArrayList<>();
 
@@ -85,10 +88,14 @@ public final class KextcheckWorkerCommand implements Callable<Integer> {
         }
     }
 
-    /** Return true for the JDK's own threads (cleaners, the process reaper), which start when they are first needed. */
-    private static boolean jdkThread(Thread t) {
+    /**
+     * Return true for threads that start when first needed and serve the whole JVM: the JDK's own
+     * (cleaners, the process reaper) and the virtual-time kernels' shared watchdog.
+     */
+    private static boolean sharedThread(Thread t) {
         ThreadGroup group = t.getThreadGroup();
-        return group == null || group.getName().equals("system") || group.getName().equals("InnocuousThreadGroup");
+        return group == null || group.getName().equals("system") || group.getName().equals("InnocuousThreadGroup")
+                || t.getName().equals(SHARED_WATCHDOG) && t.isDaemon();
     }
 
     /** Return why this JVM should not run another kext after {@code result}, or {@code null}. */
@@ -99,7 +106,7 @@ public final class KextcheckWorkerCommand implements Callable<Integer> {
         List<String> left = new ArrayList<>();
         long deadline = System.nanoTime() + THREAD_GRACE_MILLIS * 1_000_000;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (before.contains(t) || jdkThread(t)) {
+            if (before.contains(t) || sharedThread(t)) {
                 continue;
             }
             try {

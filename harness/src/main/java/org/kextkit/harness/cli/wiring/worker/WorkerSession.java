@@ -104,25 +104,22 @@ public final class WorkerSession implements KextChecker.Session {
             }
         }
         Worker current = worker;
-        WorkerProtocol.Reply reply;
+        Object reply;
         try {
             current.send(new WorkerProtocol.Request(target, searchPaths, machine, exercise));
             reply = current.await(timeLimit);
         } catch (IOException e) {
-            reply = null;
+            reply = Worker.LOST;
         }
-        if (reply == null) {
+        if (!(reply instanceof WorkerProtocol.Reply answer)) {
             // Dead, or hung past the limit: either way this worker is done.
             worker = null;
-            String why = current.isAlive() ? "it did not finish within " + timeLimit.toSeconds()
-                    + " s, so its worker process was stopped" : null;
+            boolean hung = reply == null;
             current.kill();
             int status = current.exitStatus();
             List<String> tail = current.stderrTail();
-            if (why == null) {
-                String last = tail.isEmpty() ? "" : ": " + tail.get(tail.size() - 1);
-                why = "its worker process died (exit status " + status + last + ")";
-            }
+            String why = hung ? "it did not finish within " + timeLimit.toSeconds() + " s, so its worker process was stopped"
+                    : "its worker process died (exit status " + status + (tail.isEmpty() ? "" : ": " + tail.get(tail.size() - 1)) + ")";
             List<String> details = new ArrayList<>();
             if (!tail.isEmpty()) {
                 details.add("The worker's last lines on standard error:");
@@ -130,15 +127,15 @@ public final class WorkerSession implements KextChecker.Session {
             }
             return harnessError(why, details);
         }
-        if (reply.result() == null) {
-            throw new KernelSetupException(reply.setupFailure(), null);
+        if (answer.result() == null) {
+            throw new KernelSetupException(answer.setupFailure(), null);
         }
-        Result result = reply.result();
-        if (reply.retireReason() != null) {
+        Result result = answer.result();
+        if (answer.retireReason() != null) {
             worker = null;
             current.kill();
             List<String> details = new ArrayList<>(result.details());
-            details.add("Its worker process was replaced: " + reply.retireReason() + ".");
+            details.add("Its worker process was replaced: " + answer.retireReason() + ".");
             result = new Result(result.outcome(), result.reason(), details, result.findings(), result.driversStarted());
         }
         return result;
@@ -159,7 +156,7 @@ public final class WorkerSession implements KextChecker.Session {
     /** One worker process and the threads that read its output. */
     private static final class Worker {
         /** Put on the queue when the worker's output ends or breaks. */
-        private static final Object LOST = new Object();
+        static final Object LOST = new Object();
 
         private final Process process;
         private final DataOutputStream requests;
@@ -219,14 +216,17 @@ public final class WorkerSession implements KextChecker.Session {
             return tail.isEmpty() ? "" : ": " + tail.get(tail.size() - 1);
         }
 
+        /** Send a request; the standard-error lines kept from now on are this kext's. */
         void send(WorkerProtocol.Request request) throws IOException {
+            synchronized (stderr) {
+                stderr.clear();
+            }
             WorkerProtocol.writeRequest(requests, request);
         }
 
-        /** Return the next reply, or {@code null} if the worker died or gave none within {@code limit}. */
-        WorkerProtocol.Reply await(Duration limit) {
-            Object reply = poll(limit);
-            return reply instanceof WorkerProtocol.Reply r ? r : null;
+        /** Return the next reply, {@link #LOST} if the worker's output ended, or {@code null} if none came within {@code limit}. */
+        Object await(Duration limit) {
+            return poll(limit);
         }
 
         private Object poll(Duration limit) {
