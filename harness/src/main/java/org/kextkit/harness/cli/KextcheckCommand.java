@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
  * through load, matching, start, an exercise, termination, stop and unload, and report what the
  * checks found, for a CI job. kextkit's own command; Apple's tools have no counterpart.
  */
-@Command(name = "kextcheck", sortOptions = false,
+@Command(name = "kextcheck", sortOptions = false, separator = " ",
         description = "Run each kext (a .kext, a .kext.zip, or every kext, zipped kext and plug-in of a folder) in a "
                 + "fresh hosted kernel, by default inside a worker process, on the "
                 + "configured machine: load it, let matching start its drivers, exercise them (a system sleep and wake), "

@@ -118,7 +118,7 @@ class KextcheckCommandTest {
         List<String> line = new java.util.ArrayList<>(List.of("kextcheck"));
         if (!List.of(argv).contains("--isolation")) {
             // The command's behaviour is the same in both modes; KextcheckIsolationTest covers the workers.
-            line.add("--isolation=kernel");
+            line.addAll(List.of("--isolation", "kernel"));
         }
         line.addAll(List.of(argv));
         int status = KextkitCommand.run(line, tmp, new PrintWriter(out), new PrintWriter(err),

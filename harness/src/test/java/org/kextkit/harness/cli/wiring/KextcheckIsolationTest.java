@@ -124,7 +124,7 @@ class KextcheckIsolationTest {
         Path kexts = Files.createDirectories(tmp.resolve("kexts"));
         kext(kexts, "Good", "");
         kext(kexts, "Buggy", "System.out.println(\"Buggy: started\");");
-        CliResult r = run("--isolation=kernel", "kexts");
+        CliResult r = run("--isolation", "kernel", "kexts");
         assertEquals(12, r.status(), r.toString());
         assertEquals("[1/2] com.example.Buggy ... 1 finding\n[2/2] com.example.Good ... clean\n", r.err());
     }
