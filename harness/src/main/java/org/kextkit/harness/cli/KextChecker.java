@@ -14,9 +14,52 @@ import org.kextkit.harness.check.FindingsReport;
  *
  * <p>This is the seam between {@code kextcheck} and {@code org.kextkit.harness.lifecycle}; the kernel
  * side implements it. Each {@link #check} boots a fresh kernel, so nothing one kext does (a leak, a
- * panic, a hung thread) is seen by the next.
+ * panic, a hung thread) is seen by the next; a {@link Session} with {@link Isolation#PROCESS} also
+ * runs each kext in a worker process, so not even a kext that wedges or ends its JVM reaches the next.
  */
 public interface KextChecker {
+    /** How far apart {@code kextcheck} keeps the kexts it runs. */
+    enum Isolation {
+        /** Each kext in a fresh kernel inside a worker JVM, replaced when a kext kills, hangs or soils it. */
+        PROCESS("process"),
+        /** Each kext in a fresh kernel inside this JVM: faster, but a kext's runaway thread or heap use stays. */
+        KERNEL("kernel");
+
+        private final String optionName;
+
+        Isolation(String optionName) {
+            this.optionName = optionName;
+        }
+
+        /** Return the name {@code --isolation} takes. */
+        public String optionName() {
+            return optionName;
+        }
+
+        /** Return the isolation called {@code name} (any case). */
+        public static Optional<Isolation> byName(String name) {
+            for (Isolation i : values()) {
+                if (i.optionName.equals(name.toLowerCase(Locale.ROOT))) {
+                    return Optional.of(i);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A run of several {@link #check}s with one isolation; closing it stops whatever it started (worker
+     * processes).
+     */
+    interface Session extends AutoCloseable {
+        /** As {@link KextChecker#check}, under this session's isolation. */
+        Result check(Target target, List<Path> searchPaths, Path machine, Exercise exercise);
+
+        /** Stop what the session started; never throws. */
+        @Override
+        void close();
+    }
+
     /** What runs between the drivers' start and their termination. */
     enum Exercise {
         /** Nothing: the drivers start, then they are terminated and the kext unloads. */
@@ -127,4 +170,23 @@ public interface KextChecker {
      *     machine names is unknown); every other kext would fail the same way
      */
     Result check(Target target, List<Path> searchPaths, Path machine, Exercise exercise);
+
+    /**
+     * Start a session that checks kexts with {@code isolation}, giving each check at most
+     * {@code timeLimit} of real time where the isolation can enforce it. The default runs every check in
+     * this JVM, whatever is asked (implementations without worker processes).
+     */
+    default Session session(Isolation isolation, java.time.Duration timeLimit) {
+        KextChecker self = this;
+        return new Session() {
+            @Override
+            public Result check(Target target, List<Path> searchPaths, Path machine, Exercise exercise) {
+                return self.check(target, searchPaths, machine, exercise);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
 }

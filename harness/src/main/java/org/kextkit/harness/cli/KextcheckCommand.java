@@ -1,7 +1,9 @@
 package org.kextkit.harness.cli;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,10 +16,14 @@ import org.kextkit.harness.check.Severity;
 import org.kextkit.harness.check.report.ReportFormat;
 import org.kextkit.harness.check.report.ReportInfo;
 import org.kextkit.harness.cli.KextChecker.Exercise;
+import org.kextkit.harness.cli.KextChecker.Isolation;
 import org.kextkit.harness.cli.KextChecker.Outcome;
 import org.kextkit.harness.cli.KextChecker.Result;
 import org.kextkit.harness.cli.KextChecker.Target;
 import org.kextkit.harness.cli.internal.HelpOption;
+import org.kextkit.harness.cli.kextcheck.ArchiveLimits;
+import org.kextkit.harness.cli.kextcheck.KextArchive;
+import org.kextkit.harness.cli.kextcheck.KextcheckInputs;
 import org.kextkit.harness.cli.internal.LogOptions;
 import org.kextkit.harness.cli.internal.NullWriter;
 import org.kextkit.harness.cli.internal.ToolLog;
@@ -35,7 +41,8 @@ import picocli.CommandLine.Spec;
  * checks found, for a CI job. kextkit's own command; Apple's tools have no counterpart.
  */
 @Command(name = "kextcheck", sortOptions = false, separator = " ",
-        description = "Run each kext (a .kext, or every kext and plug-in of a folder) in a fresh hosted kernel on the "
+        description = "Run each kext (a .kext, a .kext.zip, or every kext, zipped kext and plug-in of a folder) in a "
+                + "fresh hosted kernel, by default inside a worker process, on the "
                 + "configured machine: load it, let matching start its drivers, exercise them (a system sleep and wake), "
                 + "terminate them, unload the kext, and report what the checks found. One kext's failure or panic never "
                 + "affects the next.",
@@ -43,9 +50,9 @@ import picocli.CommandLine.Spec;
         exitCodeOnExecutionException = ExitCodes.EX_SOFTWARE,
         exitCodeListHeading = "%nExit status (the first that applies):%n",
         exitCodeList = {
-            "70:a harness error: kextkit failed while running a kext",
+            "70:a harness error: kextkit failed while running a kext, or a kext's worker process died or timed out",
             "73:a report file (--report) cannot be written",
-            " 6:a kext could not be loaded (unreadable, invalid, unresolved, failed to link or start)",
+            " 6:a kext could not be loaded (unreadable, a bad .kext.zip, invalid, unresolved, failed to link or start)",
             "12:findings stand (not suppressed, of checks not disabled), or a kext panicked the kernel",
             " 0:every kext ran clean",
             "64:malformed command line",
@@ -57,6 +64,9 @@ public final class KextcheckCommand implements Callable<Integer> {
     public static final int EXIT_NOT_LOADED = 6;
     /** Exit status when findings stand in at least one kext, or one panicked (and nothing worse happened). */
     public static final int EXIT_FINDINGS = 12;
+
+    /** The real time a kext's run may take in a worker process, by default. */
+    public static final long DEFAULT_TIMEOUT_SECONDS = 300;
 
     private static final String COMMAND = "kextcheck";
 
@@ -91,11 +101,19 @@ public final class KextcheckCommand implements Callable<Integer> {
             description = "Don't use the system extension folders to resolve dependencies.")
     private boolean noSystemExtensions;
 
+    @Option(names = {"--isolation"}, paramLabel = "MODE", order = 6,
+            description = "process (the default): each kext in a fresh kernel inside a worker JVM, replaced when a kext "
+                    + "crashes, hangs or soils it; kernel: each kext in a fresh kernel inside this JVM (faster, but a "
+                    + "kext's runaway threads or heap use stay for the next).")
+    private String isolation = Isolation.PROCESS.optionName();
 
+    @Option(names = {"--timeout"}, paramLabel = "SECONDS", order = 7,
+            description = "With --isolation=process, the real time one kext's run may take before its worker is "
+                    + "stopped and the kext reported as a harness error (default: ${DEFAULT-VALUE}).")
+    private long timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
 
-
-    @Parameters(paramLabel = "KEXT_OR_FOLDER", description = "A kext bundle, or a folder of them (not recursively; "
-            + "plug-ins included), to check.")
+    @Parameters(paramLabel = "KEXT_OR_FOLDER", description = "A kext bundle, a zipped one (Foo.kext.zip), or a folder "
+            + "of them (not recursively; plug-ins included), to check.")
     private List<String> items = new ArrayList<>();
 
     private final CliInvocation invocation;
@@ -150,29 +168,36 @@ public final class KextcheckCommand implements Callable<Integer> {
         }
         Path machinePath = machine == null ? null : invocation.resolve(machine);
         Exercise chosen = Exercise.byName(exercise).orElseThrow();
+        Isolation mode = Isolation.byName(isolation).orElseThrow();
         List<Path> named = new ArrayList<>();
         items.forEach(item -> named.add(invocation.resolve(item)));
         Set<Path> searchPaths = new LinkedHashSet<>();
         if (!noSystemExtensions) {
             searchPaths.addAll(invocation.context().extensionFolders());
         }
-        searchPaths.addAll(named);
-        repositories.forEach(r -> searchPaths.add(invocation.resolve(r)));
-        dependencies.forEach(d -> searchPaths.add(invocation.resolve(d)));
         List<Row> rows = new ArrayList<>();
-        try {
+        try (KextcheckInputs inputs = new KextcheckInputs(checker, ArchiveLimits.DEFAULT)) {
             checker.checkMachine(machinePath);
-            List<Target> targets = checker.find(named);
+            List<Target> targets = inputs.find(named);
+            searchPaths.addAll(inputs.searchItems());
+            repositories.forEach(r -> searchPaths.add(invocation.resolve(r)));
+            dependencies.forEach(d -> searchPaths.add(invocation.resolve(d)));
             if (targets.isEmpty()) {
                 log.error("No kernel extensions found in " + String.join(", ", items) + ".");
                 return ExitCodes.EX_NOINPUT;
             }
-            for (int i = 0; i < targets.size(); i++) {
-                rows.add(run(checker, targets.get(i), i + 1, targets.size(), List.copyOf(searchPaths), machinePath, chosen));
+            try (KextChecker.Session session = checker.session(mode, Duration.ofSeconds(timeoutSeconds))) {
+                for (int i = 0; i < targets.size(); i++) {
+                    rows.add(run(session, inputs, targets.get(i), i + 1, targets.size(), List.copyOf(searchPaths),
+                            machinePath, chosen));
+                }
             }
         } catch (KernelSetupException e) {
             log.error(COMMAND + ": " + e.getMessage());
             return ExitCodes.EX_CONFIG;
+        } catch (UncheckedIOException e) {
+            log.error(COMMAND + ": could not make a folder for the unpacked archives - " + e.getCause().getMessage());
+            return ExitCodes.EX_CANTCREAT;
         }
         return finish(rows);
     }
@@ -187,8 +212,8 @@ public final class KextcheckCommand implements Callable<Integer> {
                 log.error("Can't stat " + item + " - No such file or directory.");
                 return ExitCodes.EX_NOINPUT;
             }
-            if (!Files.isDirectory(path)) {
-                return Usage.fail(spec, item + " is neither a kext bundle nor a folder of kexts.");
+            if (!Files.isDirectory(path) && !KextArchive.isArchiveName(path)) {
+                return Usage.fail(spec, item + " is neither a kext bundle, a zipped kext (.kext.zip) nor a folder of kexts.");
             }
         }
         for (String d : dependencies) {
@@ -215,11 +240,17 @@ public final class KextcheckCommand implements Callable<Integer> {
         if (Exercise.byName(exercise).isEmpty()) {
             return Usage.fail(spec, "Invalid --exercise " + exercise + ": expected none or sleep-wake.");
         }
+        if (Isolation.byName(isolation).isEmpty()) {
+            return Usage.fail(spec, "Invalid --isolation " + isolation + ": expected process or kernel.");
+        }
+        if (timeoutSeconds < 1) {
+            return Usage.fail(spec, "Invalid --timeout " + timeoutSeconds + ": expected a whole number of seconds, at least 1.");
+        }
         return findingsOutput.parse(spec);
     }
 
-    private Row run(KextChecker checker, Target target, int index, int total, List<Path> searchPaths, Path machinePath,
-            Exercise chosen) {
+    private Row run(KextChecker.Session checker, KextcheckInputs inputs, Target target, int index, int total,
+            List<Path> searchPaths, Path machinePath, Exercise chosen) {
         String prefix = "[" + index + "/" + total + "] " + target.displayName() + " ...";
         progress(prefix);
         Result result;
@@ -236,6 +267,7 @@ public final class KextcheckCommand implements Callable<Integer> {
                 result = new Result(Outcome.HARNESS_ERROR, describe(e), List.of(), FindingsReport.EMPTY, 0);
             }
         }
+        result = inputs.relabel(result);
         FindingsReport findings = result.findings().applying(findingsOutput.extraChecks());
         Row row = new Row(target, result, findings);
         progressEnd(row.resultText());

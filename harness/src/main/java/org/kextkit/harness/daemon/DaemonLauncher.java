@@ -225,7 +225,7 @@ public final class DaemonLauncher {
      * Make every class path entry absolute: the daemon runs in the socket's directory, where entries
      * relative to the caller's working directory would name nothing.
      */
-    static String absoluteClassPath(String classPath) {
+    public static String absoluteClassPath(String classPath) {
         StringBuilder sb = new StringBuilder();
         for (String entry : classPath.split(File.pathSeparator, -1)) {
             if (sb.length() > 0) {

@@ -18,6 +18,7 @@ import org.kextkit.harness.check.FindingsReport;
 import org.kextkit.harness.check.KextRef;
 import org.kextkit.harness.cli.KernelSetupException;
 import org.kextkit.harness.cli.KextChecker;
+import org.kextkit.harness.cli.wiring.worker.WorkerSession;
 import org.kextkit.harness.config.ConfigException;
 import org.kextkit.harness.config.KextkitConfig;
 import org.kextkit.harness.iokit.PowerTransition;
@@ -124,6 +125,18 @@ public final class HostedKextChecker implements KextChecker {
             run.failed(t);
         }
         return run.result();
+    }
+
+    /**
+     * {@inheritDoc} With {@link Isolation#PROCESS}, each kext runs in a worker JVM started with this
+     * checker's configuration, replaced when a kext kills, hangs or soils it.
+     */
+    @Override
+    public Session session(Isolation isolation, Duration timeLimit) {
+        if (isolation == Isolation.PROCESS) {
+            return WorkerSession.forConfig(config.toSetArguments(), timeLimit);
+        }
+        return KextChecker.super.session(isolation, timeLimit);
     }
 
     private static String firstLine(String text) {

@@ -7,6 +7,8 @@ import org.kextkit.harness.cli.RegistryPort;
 import org.kextkit.harness.cli.whymatch.MatchExplainer;
 import org.kextkit.harness.cli.whymatch.WhymatchCommand;
 import org.kextkit.harness.config.KextkitConfig;
+import org.kextkit.harness.cli.wiring.worker.KextcheckWorkerCommand;
+import org.kextkit.harness.cli.wiring.worker.WorkerSession;
 import picocli.CommandLine.Command;
 
 /** Build the commands' context from the configuration: settings, the real services, and a kernel. */
@@ -41,6 +43,7 @@ public final class KextkitServices {
                 .kextChecker(new HostedKextChecker(config));
         MatchExplainer explainer = explainerFor(kernel, config);
         builder.extraCommand("whymatch", invocation -> new WhymatchCommand(invocation, explainer));
+        builder.extraCommand(WorkerSession.COMMAND, invocation -> new KextcheckWorkerCommand(HostedKextChecker::new));
         if (withDaemonCommands) {
             builder.extraCommand("boot", BootCommand::new)
                     .extraCommand("status", invocation -> new StatusCommand(invocation))

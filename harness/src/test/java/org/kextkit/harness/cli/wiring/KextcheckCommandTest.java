@@ -116,6 +116,10 @@ class KextcheckCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         List<String> line = new java.util.ArrayList<>(List.of("kextcheck"));
+        if (!List.of(argv).contains("--isolation")) {
+            // The command's behaviour is the same in both modes; KextcheckIsolationTest covers the workers.
+            line.addAll(List.of("--isolation", "kernel"));
+        }
         line.addAll(List.of(argv));
         int status = KextkitCommand.run(line, tmp, new PrintWriter(out), new PrintWriter(err),
                 InProcessContextProvider.context(config));
@@ -124,7 +128,7 @@ class KextcheckCommandTest {
 
     @Test
     void aFolderIsCheckedKextByKextWithProgressSummaryReportsAndTheWorstStatus() throws Exception {
-        CliResult r = run("--report", "sarif=out/kextcheck.sarif", "--report", "junit=out/kextcheck.xml",
+        CliResult r = run("--isolation", "process", "--report", "sarif=out/kextcheck.sarif", "--report", "junit=out/kextcheck.xml",
                 "--report", "json=out/kextcheck.json", "kexts");
 
         assertEquals(KextcheckCommand.EXIT_NOT_LOADED, r.status(), r.toString());
@@ -212,6 +216,20 @@ class KextcheckCommandTest {
         CliResult empty = run("empty");
         assertEquals(ExitCodes.EX_NOINPUT, empty.status());
         assertEquals("No kernel extensions found in empty.\n", empty.err());
+
+        CliResult isolation = run("--isolation", "vm", "kexts");
+        assertEquals(ExitCodes.EX_USAGE, isolation.status());
+        assertTrue(isolation.err().startsWith("Invalid --isolation vm: expected process or kernel."), isolation.err());
+
+        CliResult timeout = run("--timeout", "0", "kexts");
+        assertEquals(ExitCodes.EX_USAGE, timeout.status());
+        assertTrue(timeout.err().startsWith("Invalid --timeout 0: expected a whole number of seconds"), timeout.err());
+
+        Files.writeString(tmp.resolve("notes.txt"), "x");
+        CliResult file = run("notes.txt");
+        assertEquals(ExitCodes.EX_USAGE, file.status());
+        assertTrue(file.err().startsWith("notes.txt is neither a kext bundle, a zipped kext (.kext.zip) nor a folder"),
+                file.err());
 
         CliResult exercise = run("--exercise", "reboot", "kexts");
         assertEquals(ExitCodes.EX_USAGE, exercise.status());
