@@ -115,8 +115,13 @@ public final class WorkerSession implements KextChecker.Session {
             // Dead, or hung past the limit: either way this worker is done.
             worker = null;
             boolean hung = reply == null;
-            current.kill();
+            if (hung) {
+                current.kill();
+            }
+            // A dead worker's last words are read before the process is reaped: destroying a process
+            // closes its pipes, and what the reader had not taken yet would be lost.
             int status = current.exitStatus();
+            current.kill();
             List<String> tail = current.stderrTail();
             String why = hung ? "it did not finish within " + timeLimit.toSeconds() + " s, so its worker process was stopped"
                     : "its worker process died (exit status " + status + (tail.isEmpty() ? "" : ": " + tail.get(tail.size() - 1)) + ")";
