@@ -32,9 +32,16 @@ public record Finding(String checkId, Severity severity, String bundleId, String
      */
     public static Finding panic(String panicString, List<StackTraceElement> kextFrames, String bundleId,
                                 String bundleVersion, String context) {
+        // Runs of the same frame (a deep recursion) become one related site with their count.
         List<RelatedSite> related = new java.util.ArrayList<>();
-        for (int i = 1; i < kextFrames.size(); i++) {
-            related.add(new RelatedSite("called from", CodeSite.of(kextFrames.get(i))));
+        for (int i = 1; i < kextFrames.size(); ) {
+            int run = 1;
+            while (i + run < kextFrames.size() && kextFrames.get(i + run).equals(kextFrames.get(i))) {
+                run++;
+            }
+            related.add(new RelatedSite(run == 1 ? "called from" : "called from (" + run + " frames)",
+                    CodeSite.of(kextFrames.get(i))));
+            i += run;
         }
         return new Finding(Checks.PANIC, Severity.FATAL, bundleId, bundleVersion, "panic: " + panicString,
                 kextFrames.isEmpty() ? null : CodeSite.of(kextFrames.get(0)), related, context);

@@ -316,6 +316,10 @@ public final class KextAnalysis {
         }
         ClassInfo owner = classes.get(call.owner());
         if (owner == null) {
+            if ((call.opcode() == Opcodes.INVOKEVIRTUAL || call.opcode() == Opcodes.INVOKEINTERFACE)
+                    && !call.owner().equals("java/lang/Object")) {
+                addKextImplementations(call, result);
+            }
             return result;
         }
         String key = call.name() + call.descriptor();
@@ -335,6 +339,37 @@ public final class KextAnalysis {
             }
         }
         return result;
+    }
+
+    /**
+     * Class-hierarchy analysis for a call through a JDK or kit type ({@code Runnable.run}, an
+     * overridden {@code IOService} method called on the supertype): every kext class that is a subtype
+     * of the call's owner may be the receiver, so the method it runs for that name and descriptor (its
+     * own or inherited from a kext superclass) is a target. Calls through {@code Object} are left out:
+     * {@code equals}, {@code hashCode} and {@code toString} would join unrelated classes.
+     */
+    private void addKextImplementations(Call call, List<MethodInfo> result) {
+        String key = call.name() + call.descriptor();
+        for (ClassInfo c : classes.values()) {
+            if ((c.access & (Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT)) != 0 || !isSubtype(c, call.owner())) {
+                continue;
+            }
+            MethodInfo m = resolveUp(c, key);
+            if (m != null && m.hasCode && (m.access & Opcodes.ACC_STATIC) == 0 && !result.contains(m)) {
+                result.add(m);
+            }
+        }
+    }
+
+    /** Return true if the JDK or kit type {@code sub} is {@code type} or a subtype of it, as the kit's loader sees them. */
+    private static boolean kernelSubtype(String sub, String type) {
+        try {
+            Class<?> subClass = Class.forName(sub.replace('/', '.'), false, KIT_LOADER);
+            Class<?> typeClass = Class.forName(type.replace('/', '.'), false, KIT_LOADER);
+            return typeClass.isAssignableFrom(subClass);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false; // a family's class or one this kernel lacks: not followed
+        }
     }
 
     private MethodInfo resolveUp(ClassInfo c, String key) {
@@ -372,6 +407,8 @@ public final class KextAnalysis {
                     for (String i : info.interfaces) {
                         todo.add(i);
                     }
+                } else if (!classes.containsKey(type) && !t.equals("java/lang/Object")) {
+                    result = kernelSubtype(t, type);
                 }
             }
         }
