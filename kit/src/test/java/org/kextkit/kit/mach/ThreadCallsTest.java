@@ -72,28 +72,45 @@ class ThreadCallsTest {
     }
 
     @Test
-    void cancelWaitWaitsForARunningCalloutAndACalloutMayFreeItself() throws Exception {
+    void cancelWaitWaitsForARunningCallout() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        ThreadCall[] self = new ThreadCall[1];
-        List<Boolean> freedFromCallout = new CopyOnWriteArrayList<>();
+        List<String> order = new CopyOnWriteArrayList<>();
         try (KernelRuntime.Scope scope = kernel.enter()) {
-            self[0] = thread_call_allocate((p0, p1) -> {
+            ThreadCall call = thread_call_allocate((p0, p1) -> {
                 entered.countDown();
                 try {
                     release.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                freedFromCallout.add(thread_call_free(self[0]));
+                order.add("callout returned");
+            }, null);
+            thread_call_enter(call);
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
+            assertTrue(thread_call_isactive(call), "running counts as active");
+            release.countDown();
+            assertFalse(thread_call_cancel_wait(call), "it was running, not pending");
+            order.add("cancel_wait returned");
+            assertEquals(List.of("callout returned", "cancel_wait returned"), order);
+            assertFalse(thread_call_isactive(call));
+            assertTrue(thread_call_free(call));
+        }
+    }
+
+    @Test
+    void aCalloutMayFreeItsOwnCall() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        ThreadCall[] self = new ThreadCall[1];
+        List<Boolean> freed = new CopyOnWriteArrayList<>();
+        try (KernelRuntime.Scope scope = kernel.enter()) {
+            self[0] = thread_call_allocate((p0, p1) -> {
+                freed.add(thread_call_free(self[0]));
+                done.countDown();
             }, null);
             thread_call_enter(self[0]);
-            assertTrue(entered.await(10, TimeUnit.SECONDS));
-            assertTrue(thread_call_isactive(self[0]), "running counts as active");
-            release.countDown();
-            assertFalse(thread_call_cancel_wait(self[0]), "it was running, not pending");
-            assertFalse(thread_call_isactive(self[0]));
-            assertEquals(List.of(true), freedFromCallout);
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+            assertEquals(List.of(true), freed);
         }
     }
 }
