@@ -6,6 +6,7 @@ import org.kextkit.family.pci.IOPCIDevice;
 import org.kextkit.kit.iokit.IOBufferMemoryDescriptor;
 import org.kextkit.kit.iokit.IOMemoryDescriptor;
 import org.kextkit.kit.iokit.IOMemoryMap;
+import org.kextkit.kit.iokit.IOPMPowerState;
 import org.kextkit.kit.iokit.IOService;
 
 /**
@@ -21,10 +22,17 @@ public class RxDriver extends IOService {
     static final int CTRL_RX_ENABLE = 0x1;
     static final int RING_ENTRIES = 64;
     static final int DESCRIPTOR_SIZE = 16;
+    private static final IOPMPowerState[] POWER_STATES = {
+        new IOPMPowerState(IOPMPowerState.kIOPMPowerStateVersion1, 0, 0, 0),
+        new IOPMPowerState(IOPMPowerState.kIOPMPowerStateVersion1,
+                IOPMPowerState.kIOPMPowerOn | IOPMPowerState.kIOPMDeviceUsable, IOPMPowerState.kIOPMPowerOn,
+                IOPMPowerState.kIOPMPowerOn),
+    };
 
     private IOPCIDevice pci;
     private IOMemoryMap registers;
     private IOBufferMemoryDescriptor rxRing;
+    private long rxRingPhysical;
 
     @Override
     public boolean start(IOService provider) {
@@ -40,19 +48,38 @@ public class RxDriver extends IOService {
         rxRing = IOBufferMemoryDescriptor.withOptions(IOMemoryDescriptor.kIODirectionInOut // BUG: DMA-LIVE
                 | IOBufferMemoryDescriptor.kIOMemoryPhysicallyContiguous, (long) RING_ENTRIES * DESCRIPTOR_SIZE, 4096);
         rxRing.prepare();
-        long physical = rxRing.getPhysicalSegment(0, null);
+        rxRingPhysical = rxRing.getPhysicalSegment(0, null);
         pci.setBusMasterEnable(true);
-        registers.write32(RX_BASE_LO, (int) physical);
-        registers.write32(RX_BASE_HI, (int) (physical >>> 32));
-        registers.write32(RX_SIZE, RING_ENTRIES);
-        registers.write32(RX_TAIL, RING_ENTRIES - 1);
-        registers.write32(CTRL, CTRL_RX_ENABLE);
+        startReceiving();
+        PMinit();
+        pci.joinPMtree(this);
+        registerPowerDriver(this, POWER_STATES, POWER_STATES.length);
         IOLog("RxLeftRunning: receiving into %d descriptors", RING_ENTRIES);
         return true;
     }
 
+    /** Give the NIC the receive ring and enable reception (at start and after wake, which resets the NIC). */
+    private void startReceiving() {
+        registers.write32(RX_BASE_LO, (int) rxRingPhysical);
+        registers.write32(RX_BASE_HI, (int) (rxRingPhysical >>> 32));
+        registers.write32(RX_SIZE, RING_ENTRIES);
+        registers.write32(RX_TAIL, RING_ENTRIES - 1);
+        registers.write32(CTRL, CTRL_RX_ENABLE);
+    }
+
+    @Override
+    public int setPowerState(long powerStateOrdinal, IOService whatDevice) {
+        if (powerStateOrdinal == 0) {
+            registers.write32(CTRL, 0);
+        } else {
+            startReceiving();
+        }
+        return kIOPMAckImplied;
+    }
+
     @Override
     public void stop(IOService provider) {
+        PMstop();
         rxRing.complete();
         rxRing.release();
         rxRing = null;
