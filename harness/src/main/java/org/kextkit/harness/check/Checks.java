@@ -82,10 +82,10 @@ public final class Checks {
     public static final String REG_SYSCTL = def("REG-SYSCTL", "sysctl still registered at unload", Severity.ERROR);
     /** DMA still programmed into a device when its driver stopped. */
     public static final String DMA_LIVE = def("DMA-LIVE", "DMA still programmed into the device at stop", Severity.ERROR);
-    /** {@code thread_call_free} of a pending call. */
-    public static final String TC_1 = def("TC-1", "thread call freed while pending", Severity.ERROR);
-    /** Thread calls outstanding at unload. */
-    public static final String TC_2 = def("TC-2", "thread calls outstanding at unload", Severity.ERROR);
+    /** {@code thread_call_free} of a pending call, or of one whose callout runs on another thread. */
+    public static final String TC_1 = def("TC-1", "thread call freed while pending or running", Severity.ERROR);
+    /** Thread calls pending, running or never freed when their driver stops or the kext unloads. */
+    public static final String TC_2 = def("TC-2", "thread call outstanding at stop or unload", Severity.ERROR);
 
     // ---- stack and recursion (seed: "Performance and Stability Tips")
     /** The kernel stack budget was exceeded. */
@@ -102,6 +102,10 @@ public final class Checks {
     public static final String API_USER = def("API-USER", "user-space API used in kernel code", Severity.ERROR);
     /** Floating point in kernel code. */
     public static final String API_FLOAT = def("API-FLOAT", "floating point in kernel code", Severity.NOTE);
+
+    // ---- the kernel itself
+    /** The hosted kernel panicked; the finding carries the panic string and the kext frames of its backtrace. */
+    public static final String PANIC = def("PANIC", "kernel panic", Severity.FATAL);
 
     private Checks() {
     }

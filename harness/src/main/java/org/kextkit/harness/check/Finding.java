@@ -19,6 +19,34 @@ import java.util.Objects;
  */
 public record Finding(String checkId, Severity severity, String bundleId, String bundleVersion, String message,
         CodeSite primarySite, List<RelatedSite> related, String context) {
+    /**
+     * Return the finding that records a kernel panic (check {@code PANIC}, fatal): the panic string,
+     * the first kext frame of the backtrace as primary site and the other kext frames, outward, as
+     * related sites.
+     *
+     * @param panicString the panic string
+     * @param kextFrames the backtrace's frames of kext code, innermost first (may be empty)
+     * @param bundleId the kext of the first of them, or {@code null}
+     * @param bundleVersion its version, or {@code null}
+     * @param context the context the panicking thread ran in
+     */
+    public static Finding panic(String panicString, List<StackTraceElement> kextFrames, String bundleId,
+                                String bundleVersion, String context) {
+        // Runs of the same frame (a deep recursion) become one related site with their count.
+        List<RelatedSite> related = new java.util.ArrayList<>();
+        for (int i = 1; i < kextFrames.size(); ) {
+            int run = 1;
+            while (i + run < kextFrames.size() && kextFrames.get(i + run).equals(kextFrames.get(i))) {
+                run++;
+            }
+            related.add(new RelatedSite(run == 1 ? "called from" : "called from (" + run + " frames)",
+                    CodeSite.of(kextFrames.get(i))));
+            i += run;
+        }
+        return new Finding(Checks.PANIC, Severity.FATAL, bundleId, bundleVersion, "panic: " + panicString,
+                kextFrames.isEmpty() ? null : CodeSite.of(kextFrames.get(0)), related, context);
+    }
+
     /** Check the required parts and copy the related sites. */
     public Finding {
         Objects.requireNonNull(checkId, "checkId");

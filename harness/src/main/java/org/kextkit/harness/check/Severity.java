@@ -2,6 +2,8 @@ package org.kextkit.harness.check;
 
 /** How bad a finding is; the SARIF level it maps to. */
 public enum Severity {
+    /** The kernel panicked: everything after it is lost on a real machine. */
+    FATAL("error"),
     /** A defect that crashes, corrupts or hangs a real kernel (or panics a debug kernel). */
     ERROR("error"),
     /** A defect that leaks or misbehaves without crashing at once, or a likely defect. */

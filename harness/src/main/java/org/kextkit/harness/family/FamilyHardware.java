@@ -19,4 +19,13 @@ public interface FamilyHardware {
      */
     default void exercise() {
     }
+
+    /**
+     * Return the DMA the device behind {@code nub} (a registry entry this family published) is still
+     * programmed to perform on its own; the kernel asks when the nub's driver has stopped. The default
+     * is none.
+     */
+    default java.util.List<LiveDma> liveDma(Object nub) {
+        return java.util.List.of();
+    }
 }

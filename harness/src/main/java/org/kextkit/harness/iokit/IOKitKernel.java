@@ -109,6 +109,7 @@ public final class IOKitKernel implements IOKitHost {
                     KernelChecks checks = services.checks();
                     if (checks.active()) {
                         checks.serviceStopped(target);
+                        reportLiveDma(checks, target);
                     }
                 }
                 return returned;
@@ -178,6 +179,23 @@ public final class IOKitKernel implements IOKitHost {
                 log(machine.source() + ": " + device.keyPath() + ": no family \"" + device.family()
                         + "\" is installed (installed: " + families.stream().map(FamilyProvider::familyName).toList()
                         + "); the device is left out of the machine.");
+            }
+        }
+    }
+
+    /** Report the DMA the stopped driver's device may still perform on its own (DMA-LIVE). */
+    private void reportLiveDma(KernelChecks checks, IOService stopped) {
+        IOService nub = stopped.getProvider();
+        if (nub == null) {
+            return;
+        }
+        List<FamilyHardware> all;
+        synchronized (hardware) {
+            all = List.copyOf(hardware.values());
+        }
+        for (FamilyHardware family : all) {
+            for (org.kextkit.harness.family.LiveDma dma : family.liveDma(nub)) {
+                checks.dmaStillProgrammed(stopped, dma.device(), dma.what(), dma.physicalAddress(), dma.length());
             }
         }
     }

@@ -162,6 +162,7 @@ public final class HostedKernel implements AutoCloseable {
         this.reader = new KextBundleReader(settings.arch(), settings.grammar(), new AtomicLong());
         this.scheduler = createScheduler(settings);
         runtimeChecks.attach(scheduler);
+        runtimeChecks.locateDmaMemoryWith(heap::allocationAtPhysical);
         heap.setChecks(runtimeChecks);
         this.stateLock = new KernelLock(scheduler, "kernel state lock of " + kernelName);
         this.families = List.copyOf(families);
@@ -1007,8 +1008,18 @@ public final class HostedKernel implements AutoCloseable {
             report = buildPanicReport(panicString, Backtrace.withoutPlumbing(stack), threadName, context);
             panicReport = report;
         }
+        findings.report(panicFinding(report));
         logReport(report.text());
         scheduler.halt(panicString);
+    }
+
+    /** Return the panic as a finding, so that every report format shows it (check PANIC). */
+    private static org.kextkit.harness.check.Finding panicFinding(PanicReport report) {
+        List<StackTraceElement> kextFrames = report.backtrace().stream().filter(Backtrace::isKextFrame).toList();
+        PanicReport.KextInBacktrace kext = report.kextsInBacktrace().isEmpty() ? null : report.kextsInBacktrace().get(0);
+        return org.kextkit.harness.check.Finding.panic(report.panicString(), kextFrames,
+                kext == null ? null : kext.bundleId(), kext == null ? null : kext.version(),
+                report.context() == null ? null : report.context().name());
     }
 
     private PanicReport buildPanicReport(String panicString, List<StackTraceElement> stack, String threadName,

@@ -90,7 +90,11 @@ class BuggyCorpusTest {
         EVENT_SOURCE_RELEASED_WHILE_ON_ITS_WORK_LOOP("GateReleasedOnLoop", "WL-1", Then.DRIVER_UNLOAD, false),
         INTERRUPT_HANDLER_LEFT_REGISTERED_AT_STOP("InterruptLeftRegistered", "WL-LIVE", Then.DRIVER_UNLOAD, false),
         COMMAND_GATE_FROM_A_FILTER_ROUTINE("GateFromFilter", "WL-3", Then.LINK_DOWN_UNLOAD, false),
-        SPIN_LOCK_SHARED_WITH_A_FILTER_ROUTINE("SharedIrqLock", "LCK-IRQ", Then.LINK_DOWN_UNLOAD, false);
+        SPIN_LOCK_SHARED_WITH_A_FILTER_ROUTINE("SharedIrqLock", "LCK-IRQ", Then.LINK_DOWN_UNLOAD, false),
+        THREAD_CALL_FREED_WHILE_PENDING("FlushFreedPending", "TC-1", Then.UNLOAD, false),
+        THREAD_CALL_LEFT_QUEUED_AT_UNLOAD("WatchdogLeftArmed", "TC-2", Then.UNLOAD, false),
+        RECEIVE_DMA_LEFT_RUNNING_AT_STOP("RxLeftRunning", "DMA-LIVE", Then.DRIVER_UNLOAD, false),
+        RECURSION_THROUGH_A_JDK_INTERFACE("VisitorWalk", "STK-RECURSION", Then.UNLOAD, false);
 
         final String kext;
         final String checkId;
@@ -189,7 +193,22 @@ class BuggyCorpusTest {
                 // the panic report is checked below
             }
 
-            List<Finding> findings = kernel.findings().list();
+            List<Finding> everything = kernel.findings().list();
+            // A panic is itself a finding, at the first kext frame of its backtrace: the defect's own line.
+            List<Finding> panics = everything.stream().filter(f -> f.checkId().equals("PANIC")).collect(Collectors.toList());
+            assertEquals(defect.panics ? 1 : 0, panics.size(), () -> "PANIC findings: " + panics);
+            if (defect.panics) {
+                Finding panic = panics.get(0);
+                assertEquals(defect.bundleId(), panic.bundleId(), panic::toString);
+                assertEquals(marker.className(), panic.primarySite().className(), panic::toString);
+                // a frame that panicked on entry (a stack overflow) has no line yet
+                if (panic.primarySite().line() >= 0) {
+                    assertEquals(marker.line(), panic.primarySite().line(), panic::toString);
+                }
+                assertEquals("FATAL", panic.severity().name());
+                assertTrue(panic.message().contains(kernel.panicReport().orElseThrow().panicString()), panic::toString);
+            }
+            List<Finding> findings = everything.stream().filter(f -> !f.checkId().equals("PANIC")).collect(Collectors.toList());
             String all = findings.stream().map(Finding::toString).collect(Collectors.joining("\n"));
             assertEquals(defect.checkIds(), findings.stream().map(Finding::checkId).sorted().collect(Collectors.toList()),
                     () -> "findings of " + defect.kext + ":\n" + all + "\nkernel log:\n" + kernel.logText());
@@ -220,7 +239,7 @@ class BuggyCorpusTest {
                 assertTrue(kernel.loadedKexts().stream().anyMatch(k -> k.bundle().identifier().equals(defect.bundleId())),
                         () -> kernel.loadedKexts().toString());
                 assertFalse(kernel.iokit().services().isEmpty());
-                assertEquals(findings, kernel.findings().list());
+                assertEquals(everything, kernel.findings().list());
             }
         }
     }

@@ -109,6 +109,32 @@ public interface KernelChecks {
     default void teardownMisuse(TeardownMisuse misuse, Object object, String message) {
     }
 
+    /**
+     * The device behind the driver {@code service}, which has just stopped, is still programmed to
+     * perform DMA on {@code length} bytes at {@code physicalAddress} ({@code what}, on {@code device}).
+     */
+    default void dmaStillProgrammed(Object service, String device, String what, long physicalAddress, long length) {
+    }
+
+    /** Kext code allocated the thread call {@code call} ({@code thread_call_allocate}). */
+    default void threadCallAllocated(ThreadCallState call) {
+    }
+
+    /** {@code call} was queued by a {@code thread_call_enter*} on the calling thread. */
+    default void threadCallEntered(ThreadCallState call) {
+    }
+
+    /** {@code call}'s callout is about to run on the calling thread-call thread. */
+    default void threadCallFiring(ThreadCallState call) {
+    }
+
+    /**
+     * {@code thread_call_free} was called on {@code call}; {@code pending} if it is still queued (it is
+     * not freed), {@code runningElsewhere} if its callout runs on another thread (it is freed later).
+     */
+    default void threadCallFreed(ThreadCallState call, boolean pending, boolean runningElsewhere) {
+    }
+
     /** The kernel's call of {@code service}'s {@code stop} has returned: audit what it left running. */
     default void serviceStopped(Object service) {
     }

@@ -428,6 +428,23 @@ public class SimulatedHeap implements KernelHeap {
                 block.caller, block.allocationSite, block.size == 0 ? -1 : block.physicalAddressOf(0));
     }
 
+    /**
+     * Return the block, live or freed, whose wired pages hold {@code physicalAddress}, or {@code null}:
+     * what a device's DMA address points into, for the DMA checks.
+     */
+    public HeapAllocation allocationAtPhysical(long physicalAddress) {
+        long page = physicalAddress & ~(PAGE_SIZE - 1L);
+        HeapBlock block;
+        synchronized (this) {
+            block = physicalPages.get(page);
+            if (block == null) {
+                block = freedPhysicalPages.get(page);
+            }
+        }
+        return block == null ? null : new HeapAllocation(block.address, block.size, block.allocator, block.tag,
+                block.caller, block.allocationSite, -1);
+    }
+
     private SimulatedBuffer own(KernelBuffer buffer) {
         return buffer instanceof SimulatedBuffer && ((SimulatedBuffer) buffer).block.heap == this
                 ? (SimulatedBuffer) buffer : null;

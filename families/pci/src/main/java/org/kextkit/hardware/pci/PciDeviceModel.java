@@ -1,5 +1,6 @@
 package org.kextkit.hardware.pci;
 
+import java.util.List;
 import java.util.Objects;
 import org.kextkit.kit.internal.KernelScheduler;
 
@@ -127,6 +128,26 @@ public abstract class PciDeviceModel {
      * default does nothing.
      */
     public void exercise() {
+    }
+
+    /**
+     * A range of kernel physical memory the device is programmed to read or write by DMA.
+     *
+     * @param what what is programmed, such as {@code RX descriptor ring (256 entries)}
+     * @param physicalAddress the first physical address
+     * @param length the number of bytes
+     */
+    public record DmaWindow(String what, long physicalAddress, long length) {
+    }
+
+    /**
+     * Return the DMA the device would perform on its own now, were bus mastering enabled: every ring,
+     * descriptor list or buffer it is programmed with and enabled to use. The kernel reports what is
+     * left when the device's driver has stopped (DMA-LIVE), so a model that masters the bus should
+     * override this. The default is none.
+     */
+    public List<DmaWindow> programmedDma() {
+        return List.of();
     }
 
     /** Called after a surprise removal; cancel pending events here. */

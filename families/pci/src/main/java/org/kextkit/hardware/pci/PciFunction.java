@@ -356,6 +356,13 @@ public final class PciFunction {
         return mine;
     }
 
+    /** Return the location of this function's nub in the I/O Registry: the slot, then {@code ,function} if not 0, in hex. */
+    public String registryLocation() {
+        return functionNumber() == 0 ? Integer.toHexString(deviceNumber()).toUpperCase(java.util.Locale.ROOT)
+                : (Integer.toHexString(deviceNumber()) + "," + Integer.toHexString(functionNumber()))
+                        .toUpperCase(java.util.Locale.ROOT);
+    }
+
     @Override
     public String toString() {
         return String.format("PCI %02x:%02x.%x (%s)", 0, device, function, model.modelName());

@@ -8,6 +8,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.kextkit.harness.family.FamilyHardware;
 import org.kextkit.harness.family.HardwareContext;
+import org.kextkit.harness.family.LiveDma;
+import org.kextkit.kit.iokit.IORegistryEntry;
 
 /**
  * The simulated PCI bus of one kernel's machine: the functions plugged into its slots, with BARs
@@ -199,6 +201,26 @@ public final class PciHardware implements FamilyHardware {
         for (PciFunction function : functions()) {
             function.model().exercise();
         }
+    }
+
+    /**
+     * Return the DMA the device behind {@code nub} may still perform: its model's
+     * {@link PciDeviceModel#programmedDma()} while the function is present and masters the bus.
+     */
+    @Override
+    public List<LiveDma> liveDma(Object nub) {
+        if (!(nub instanceof IORegistryEntry entry) || !"IOPCIDevice".equals(entry.getMetaClassName())) {
+            return List.of();
+        }
+        List<LiveDma> live = new ArrayList<>();
+        for (PciFunction f : functions()) {
+            if (f.registryLocation().equals(entry.getLocation()) && f.isPresent() && f.busMasterEnabled()) {
+                for (PciDeviceModel.DmaWindow window : f.model().programmedDma()) {
+                    live.add(new LiveDma(f.toString(), window.what(), window.physicalAddress(), window.length()));
+                }
+            }
+        }
+        return live;
     }
 
     /** Remove every function (so their models cancel pending events); the kernel is shutting down. */

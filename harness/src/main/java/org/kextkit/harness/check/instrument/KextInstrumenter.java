@@ -88,7 +88,8 @@ public final class KextInstrumenter implements KextClassTransformer {
         for (String name : executable.classNames()) {
             classes.put(name, executable.classBytes(name));
         }
-        KextAnalysis analysis = KextAnalysis.analyze(kext.identifier(), kext.versionString(), classes, largeFrameBytes);
+        KextAnalysis analysis = KextAnalysis.analyze(kext.identifier(), kext.versionString(), kext.infoPlistPath(),
+                classes, largeFrameBytes);
         return new KextState(kext.identifier(), kext.versionString(), analysis, services);
     }
 

@@ -169,7 +169,9 @@ public final class SarifReport {
             Map<String, Object> physical = new LinkedHashMap<>();
             Map<String, Object> artifact = new LinkedHashMap<>();
             artifact.put("uri", uri);
-            artifact.put("uriBaseId", SRCROOT);
+            if (!site.inPropertyList()) {
+                artifact.put("uriBaseId", SRCROOT); // an Info.plist's uri is an absolute file URI
+            }
             physical.put("artifactLocation", artifact);
             if (site.line() >= 1) {
                 physical.put("region", Map.of("startLine", site.line()));

@@ -25,6 +25,7 @@ import org.kextkit.kit.internal.KernelScheduler;
 import org.kextkit.kit.internal.LockState;
 import org.kextkit.kit.internal.MemoryFault;
 import org.kextkit.kit.internal.MutexState;
+import org.kextkit.kit.internal.ThreadCallState;
 
 /**
  * The runtime checks of one hosted kernel: lock discipline (LCK-*), memory (MEM-*) and teardown
@@ -57,6 +58,7 @@ public final class RuntimeChecks implements KernelChecks {
 
     private final FindingSink sink;
     private volatile KernelScheduler scheduler;
+    private volatile java.util.function.LongFunction<HeapAllocation> dmaMemory = address -> null;
     private volatile boolean enabled = true;
     private volatile long longHoldThresholdNanos = DEFAULT_LONG_HOLD_NANOS;
     private final ThreadLocal<List<Acquisition>> held = ThreadLocal.withInitial(ArrayList::new);
@@ -66,6 +68,7 @@ public final class RuntimeChecks implements KernelChecks {
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final KextStack.StackCache acquisitionStacks = new KextStack.StackCache(STACK_FRAMES);
     private final TeardownChecks teardown = new TeardownChecks(this::emit);
+    private final ThreadCallChecks threadCalls = new ThreadCallChecks(this::emit);
 
     /** Create the checks of a kernel that reports to {@code sink}. */
     public RuntimeChecks(FindingSink sink) {
@@ -481,8 +484,9 @@ public final class RuntimeChecks implements KernelChecks {
 
     /**
      * Audit what a kext left running at a successful unload: work loops still running, event sources
-     * still added or armed, interrupt handlers still registered (WL-LIVE, WL-2) and memory descriptors
-     * still prepared (MD-PREPARED); then forget its objects.
+     * still added or armed, interrupt handlers still registered (WL-LIVE, WL-2), memory descriptors
+     * still prepared (MD-PREPARED) and thread calls still queued, running or never freed (TC-2); then
+     * forget its objects and dequeue its thread calls.
      *
      * @param loader the kext's class loader
      * @param bundle the kext
@@ -492,6 +496,7 @@ public final class RuntimeChecks implements KernelChecks {
             return;
         }
         teardown.kextUnloaded(loader, bundle);
+        threadCalls.kextUnloaded(bundle);
     }
 
     /**
@@ -532,7 +537,57 @@ public final class RuntimeChecks implements KernelChecks {
     public void serviceStopped(Object service) {
         if (enabled) {
             teardown.serviceStopped(service);
+            threadCalls.serviceStopped(service);
         }
+    }
+
+    // ---- DMA left programmed (DMA-LIVE) -----------------------------------------------------------
+
+    /**
+     * Find the heap block a device's DMA address points into with {@code locator} (the kernel's
+     * {@code SimulatedHeap.allocationAtPhysical}), so DMA-LIVE can name where it was allocated.
+     */
+    public void locateDmaMemoryWith(java.util.function.LongFunction<HeapAllocation> locator) {
+        this.dmaMemory = Objects.requireNonNull(locator, "locator");
+    }
+
+    @Override
+    public void dmaStillProgrammed(Object service, String device, String what, long physicalAddress, long length) {
+        KextBundle bundle = KextStack.bundleOf(service.getClass());
+        String driver = service instanceof org.kextkit.kit.iokit.IORegistryEntry entry ? entry.getMetaClassName()
+                : service.getClass().getName();
+        HeapAllocation memory = dmaMemory.apply(physicalAddress);
+        CodeSite allocated = memory == null || memory.site() == null ? null : CodeSite.of(memory.site());
+        String into = memory == null ? "memory the kernel does not know"
+                : String.format(Locale.ROOT, "a %d-byte %s block%s", memory.size(), memory.allocator().allocFunction(),
+                        allocated == null ? "" : " allocated here");
+        emit(Checks.DMA_LIVE, bundle, allocated, String.format(Locale.ROOT,
+                "%s is still programmed for DMA when %s::stop returned: %s at physical 0x%x-0x%x, in %s. The device "
+                        + "can write there after the memory is freed and reused; disable the engine, wait for it to go "
+                        + "idle and turn bus mastering off in stop() before freeing its memory.", device, driver, what,
+                physicalAddress, physicalAddress + length - 1, into), List.of());
+    }
+
+    // ---- thread calls (TC-1, TC-2; see ThreadCallChecks) -------------------------------------------
+
+    @Override
+    public void threadCallAllocated(ThreadCallState call) {
+        threadCalls.allocated(call);
+    }
+
+    @Override
+    public void threadCallEntered(ThreadCallState call) {
+        threadCalls.entered(call);
+    }
+
+    @Override
+    public void threadCallFiring(ThreadCallState call) {
+        threadCalls.firing(call);
+    }
+
+    @Override
+    public void threadCallFreed(ThreadCallState call, boolean pending, boolean runningElsewhere) {
+        threadCalls.freed(call, pending, runningElsewhere);
     }
 
     // ---- statistics -----------------------------------------------------------------------------

@@ -233,7 +233,7 @@ final class TeardownChecks {
         }
     }
 
-    private static boolean same(KextBundle a, KextBundle b) {
+    static boolean same(KextBundle a, KextBundle b) {
         return a == b || a != null && b != null && a.identifier() != null && a.identifier().equals(b.identifier());
     }
 

@@ -401,7 +401,7 @@ class LoadTimeChecksTest {
     }
 
     @Test
-    void namesThatAreNotReverseDnsOrUseReservedPrefixesAreReported() {
+    void namesThatAreNotReverseDnsOrUseReservedPrefixesAreReported() throws Exception {
         HostedKernel kernel = boot(KernelSettings.defaults());
         load(kernel, kext("MyDriver", "Named", Map.of("IOFancyDriver", "public class IOFancyDriver { }\n")));
         load(kernel, kext("com.apple.driver.Fake", "Faker", Map.of()));
@@ -412,6 +412,13 @@ class LoadTimeChecksTest {
                 messages.toString());
         assertTrue(messages.stream().anyMatch(m -> m.startsWith("Bundle identifier 'com.apple.driver.Fake' uses the com.apple."
                 + " prefix")), messages.toString());
+        // The bundle id's finding points at the line of its value in Info.plist, so SARIF has a location.
+        Finding id = of(kernel, "STY-NAME").stream().filter(f -> f.message().contains("'MyDriver'")).findFirst().orElseThrow();
+        org.kextkit.harness.check.CodeSite site = id.primarySite();
+        assertTrue(site != null && site.inPropertyList(), String.valueOf(site));
+        assertEquals("CFBundleIdentifier", site.methodName());
+        List<String> plist = java.nio.file.Files.readAllLines(java.nio.file.Path.of(site.className()));
+        assertTrue(plist.get(site.line() - 1).contains("<string>MyDriver</string>"), plist.toString());
     }
 
     @Test

@@ -80,6 +80,7 @@ class ReportWritersTest {
                   },
                   "summary": {
                     "findings": 1,
+                    "fatals": 0,
                     "errors": 1,
                     "warnings": 0,
                     "notes": 0,

@@ -48,6 +48,30 @@ class SarifSchemaTest {
     }
 
     @Test
+    void aPanicAndAnInfoPlistSiteAreValidSarifWithLocations() throws Exception {
+        KernelFindings findings = new KernelFindings();
+        StackTraceElement inner = new StackTraceElement("com.example.driver.Ring", "walk", "Ring.java", 41);
+        StackTraceElement outer = new StackTraceElement("com.example.driver.Driver", "start", "Driver.java", 12);
+        findings.report(org.kextkit.harness.check.Finding.panic("double free of 0x1000", List.of(inner, outer),
+                "com.example.driver", "1.0", "THREAD"));
+        java.nio.file.Path plist = java.nio.file.Path.of("Driver.kext", "Contents", "Info.plist");
+        findings.report(new org.kextkit.harness.check.Finding("STY-NAME", org.kextkit.harness.check.Severity.WARNING,
+                "Driver", "1.0", "Bundle identifier 'Driver' is not in reverse-DNS form.",
+                org.kextkit.harness.check.CodeSite.inPropertyList(plist, "CFBundleIdentifier", 9), List.of(), null));
+        String sarif = SarifReport.write(findings.report(), ReportInfo.of("0.1.0"));
+        assertValid(sarif);
+        JsonNode results = JSON.readTree(sarif).get("runs").get(0).get("results");
+        JsonNode panic = results.get(0);
+        assertEquals("PANIC", panic.get("ruleId").asText());
+        assertEquals("error", panic.get("level").asText());
+        assertEquals(41, panic.get("locations").get(0).get("physicalLocation").get("region").get("startLine").asInt());
+        assertEquals(12, panic.get("relatedLocations").get(0).get("physicalLocation").get("region").get("startLine").asInt());
+        JsonNode plistLocation = results.get(1).get("locations").get(0).get("physicalLocation");
+        assertEquals(plist.toAbsolutePath().normalize().toUri().toString(), plistLocation.get("artifactLocation").get("uri").asText());
+        assertEquals(9, plistLocation.get("region").get("startLine").asInt());
+    }
+
+    @Test
     void theSchemaRejectsALogThatBreaksIt() throws Exception {
         com.fasterxml.jackson.databind.node.ObjectNode log = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(
                 SarifReport.write(SampleFindings.report(), ReportInfo.of("0.1.0")));

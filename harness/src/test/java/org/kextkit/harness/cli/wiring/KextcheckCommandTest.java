@@ -136,7 +136,7 @@ class KextcheckCommandTest {
         assertEquals(4, progress.length, r.err());
         assertEquals("[1/4] com.example.Buggy ... 1 finding", progress[0]);
         assertEquals("[2/4] com.example.Clean ... clean", progress[1]);
-        assertTrue(progress[2].startsWith("[3/4] com.example.Panicky ... 1 finding, kernel panic ("), progress[2]);
+        assertTrue(progress[2].startsWith("[3/4] com.example.Panicky ... 2 findings, kernel panic ("), progress[2]);
         assertTrue(progress[3].startsWith("[4/4] com.example.Unloadable ... could not load (dependency resolution"),
                 progress[3]);
         assertTrue(progress[3].contains("com.example.Missing"), progress[3]);
@@ -146,7 +146,7 @@ class KextcheckCommandTest {
         assertTrue(summary[0].matches("Kext +Version +Errors +Warnings +Notes +Result"), summary[0]);
         assertTrue(summary[1].matches("com\\.example\\.Buggy +2\\.1\\.0 +1 +0 +0 +1 finding"), summary[1]);
         assertTrue(summary[2].matches("com\\.example\\.Clean +1\\.0\\.0 +0 +0 +0 +clean"), summary[2]);
-        assertTrue(summary[3].matches("com\\.example\\.Panicky +1\\.0\\.0 +1 +0 +0 +1 finding, kernel panic \\(.+\\)"),
+        assertTrue(summary[3].matches("com\\.example\\.Panicky +1\\.0\\.0 +1 +0 +0 +2 findings, kernel panic \\(.+\\)"),
                 summary[3]);
         assertTrue(summary[4].matches("com\\.example\\.Unloadable +1\\.0\\.0 +0 +0 +0 +could not load \\(.+\\)"), summary[4]);
         assertEquals("4 kexts: 1 clean, 1 with findings, 1 panicked, 1 could not load, 0 harness errors", summary[5]);
@@ -156,6 +156,7 @@ class KextcheckCommandTest {
         assertEquals(1, sarif.split("\"tool\":", -1).length - 1, "one run: " + sarif);
         assertTrue(sarif.contains("\"ruleId\": \"API-USER\""), sarif);
         assertTrue(sarif.contains("\"ruleId\": \"MEM-3\""), sarif);
+        assertTrue(sarif.contains("\"ruleId\": \"PANIC\""), "the panic is a result too: " + sarif);
         assertTrue(sarif.contains("\"exitCode\": 6"), sarif);
         String junit = Files.readString(tmp.resolve("out/kextcheck.xml"));
         assertTrue(junit.contains("<testsuite name=\"com.example.Clean\""), junit);

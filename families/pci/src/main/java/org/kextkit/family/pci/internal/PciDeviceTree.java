@@ -64,8 +64,7 @@ public final class PciDeviceTree {
 
     /** Return the location in the service plane: {@code device} or {@code device,function}, in hex. */
     public static String location(PciFunction function) {
-        return function.functionNumber() == 0 ? Integer.toHexString(function.deviceNumber()).toUpperCase()
-                : (Integer.toHexString(function.deviceNumber()) + "," + Integer.toHexString(function.functionNumber())).toUpperCase();
+        return function.registryLocation();
     }
 
     /** Return the properties a nub for {@code function} starts with. */

@@ -2,6 +2,7 @@ package org.kextkit.hardware.pci.models;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.zip.CRC32;
 import org.kextkit.hardware.pci.PciBar;
 import org.kextkit.hardware.pci.PciDeviceModel;
@@ -118,6 +119,16 @@ public final class EchoDmaDevice extends PciDeviceModel {
     @Override
     public String modelName() {
         return "echo-dma";
+    }
+
+    /** The command ring while the engine is enabled with a ring programmed: it fetches commands from it. */
+    @Override
+    public synchronized List<DmaWindow> programmedDma() {
+        if ((control & CONTROL_ENABLE) == 0 || ringSize <= 0 || ringBase == 0) {
+            return List.of();
+        }
+        return List.of(new DmaWindow("command ring (" + ringSize + " entries, engine enabled)", ringBase,
+                (long) ringSize * COMMAND_SIZE));
     }
 
     private synchronized int readRegister(int offset) {

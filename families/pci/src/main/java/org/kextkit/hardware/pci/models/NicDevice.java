@@ -102,6 +102,21 @@ public final class NicDevice extends PciDeviceModel {
     private int rxDropped;
     private KernelScheduler.Callout sending;
 
+    /** The RX and TX descriptor rings the NIC is enabled to use: it writes received frames through the first. */
+    @Override
+    public synchronized List<DmaWindow> programmedDma() {
+        List<DmaWindow> windows = new ArrayList<>(2);
+        if ((ctrl & CTRL_RX_ENABLE) != 0 && rx.valid() && rx.base != 0) {
+            windows.add(new DmaWindow("RX descriptor ring (" + rx.size + " entries, receive enabled)", rx.base,
+                    (long) rx.size * DESCRIPTOR_SIZE));
+        }
+        if ((ctrl & CTRL_TX_ENABLE) != 0 && tx.valid() && tx.base != 0) {
+            windows.add(new DmaWindow("TX descriptor ring (" + tx.size + " entries, transmit enabled)", tx.base,
+                    (long) tx.size * DESCRIPTOR_SIZE));
+        }
+        return windows;
+    }
+
     /** A descriptor ring's registers. */
     private static final class Ring {
         long base;

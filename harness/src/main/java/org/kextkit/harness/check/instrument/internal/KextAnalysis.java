@@ -38,6 +38,7 @@ public final class KextAnalysis {
 
     private final String bundleId;
     private final String bundleVersion;
+    private java.nio.file.Path infoPlist;
     private final Map<String, ClassInfo> classes;
     private final int largeFrameBytes;
     private final List<Finding> findings = new ArrayList<>();
@@ -60,12 +61,22 @@ public final class KextAnalysis {
      */
     public static KextAnalysis analyze(String bundleId, String bundleVersion, Map<String, byte[]> classBytes,
                                        int largeFrameBytes) {
+        return analyze(bundleId, bundleVersion, null, classBytes, largeFrameBytes);
+    }
+
+    /**
+     * Analyse a kext's classes; findings about the bundle identifier point at {@code infoPlist}'s line
+     * of the {@code CFBundleIdentifier} value.
+     */
+    public static KextAnalysis analyze(String bundleId, String bundleVersion, java.nio.file.Path infoPlist,
+                                       Map<String, byte[]> classBytes, int largeFrameBytes) {
         Map<String, ClassInfo> classes = new LinkedHashMap<>();
         for (byte[] bytes : classBytes.values()) {
             ClassInfo info = KextScan.scan(bytes);
             classes.put(info.name, info);
         }
         KextAnalysis analysis = new KextAnalysis(bundleId, bundleVersion, classes, largeFrameBytes);
+        analysis.infoPlist = infoPlist;
         analysis.run();
         return analysis;
     }
@@ -110,10 +121,10 @@ public final class KextAnalysis {
         if (bundleId != null) {
             if (!REVERSE_DNS.matcher(bundleId).matches()) {
                 report(Checks.STY_NAME, "Bundle identifier '" + bundleId + "' is not in reverse-DNS form (such as"
-                        + " com.example.driver.MyDriver): kernel-wide names must be unique.", null, List.of());
+                        + " com.example.driver.MyDriver): kernel-wide names must be unique.", bundleIdSite(), List.of());
             } else if (bundleId.startsWith("com.apple.")) {
                 report(Checks.STY_NAME, "Bundle identifier '" + bundleId + "' uses the com.apple. prefix, which is"
-                        + " reserved for Apple's kexts: use your own reverse-DNS domain.", null, List.of());
+                        + " reserved for Apple's kexts: use your own reverse-DNS domain.", bundleIdSite(), List.of());
             }
         }
         for (ClassInfo c : classes.values()) {
@@ -132,6 +143,36 @@ public final class KextAnalysis {
                         + " reverse-DNS name or a short vendor prefix.", where, List.of());
             }
         }
+    }
+
+    /**
+     * Return the site of the {@code CFBundleIdentifier} value in the Info.plist, or {@code null}. The
+     * property-list parser keeps no line numbers, so the XML text is searched: the first
+     * {@code <key>CFBundleIdentifier</key>} followed by a string equal to the bundle id (a
+     * personality's own {@code CFBundleIdentifier} usually comes later, in {@code IOKitPersonalities}).
+     */
+    private CodeSite bundleIdSite() {
+        if (infoPlist == null) {
+            return null;
+        }
+        List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(infoPlist, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return null; // a binary property list, or one gone since it was read: no line to show
+        }
+        String value = "<string>" + bundleId.replace("&", "&amp;").replace("<", "&lt;") + "</string>";
+        int keyLine = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.contains("<key>CFBundleIdentifier</key>")) {
+                keyLine = i;
+            }
+            if (keyLine >= 0 && line.contains(value)) {
+                return CodeSite.inPropertyList(infoPlist, "CFBundleIdentifier", i + 1);
+            }
+        }
+        return CodeSite.inPropertyList(infoPlist, "CFBundleIdentifier", keyLine < 0 ? -1 : keyLine + 1);
     }
 
     // ---- forbidden APIs and floating point
@@ -316,6 +357,10 @@ public final class KextAnalysis {
         }
         ClassInfo owner = classes.get(call.owner());
         if (owner == null) {
+            if ((call.opcode() == Opcodes.INVOKEVIRTUAL || call.opcode() == Opcodes.INVOKEINTERFACE)
+                    && !call.owner().equals("java/lang/Object")) {
+                addKextImplementations(call, result);
+            }
             return result;
         }
         String key = call.name() + call.descriptor();
@@ -335,6 +380,37 @@ public final class KextAnalysis {
             }
         }
         return result;
+    }
+
+    /**
+     * Class-hierarchy analysis for a call through a JDK or kit type ({@code Runnable.run}, an
+     * overridden {@code IOService} method called on the supertype): every kext class that is a subtype
+     * of the call's owner may be the receiver, so the method it runs for that name and descriptor (its
+     * own or inherited from a kext superclass) is a target. Calls through {@code Object} are left out:
+     * {@code equals}, {@code hashCode} and {@code toString} would join unrelated classes.
+     */
+    private void addKextImplementations(Call call, List<MethodInfo> result) {
+        String key = call.name() + call.descriptor();
+        for (ClassInfo c : classes.values()) {
+            if ((c.access & (Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT)) != 0 || !isSubtype(c, call.owner())) {
+                continue;
+            }
+            MethodInfo m = resolveUp(c, key);
+            if (m != null && m.hasCode && (m.access & Opcodes.ACC_STATIC) == 0 && !result.contains(m)) {
+                result.add(m);
+            }
+        }
+    }
+
+    /** Return true if the JDK or kit type {@code sub} is {@code type} or a subtype of it, as the kit's loader sees them. */
+    private static boolean kernelSubtype(String sub, String type) {
+        try {
+            Class<?> subClass = Class.forName(sub.replace('/', '.'), false, KIT_LOADER);
+            Class<?> typeClass = Class.forName(type.replace('/', '.'), false, KIT_LOADER);
+            return typeClass.isAssignableFrom(subClass);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false; // a family's class or one this kernel lacks: not followed
+        }
     }
 
     private MethodInfo resolveUp(ClassInfo c, String key) {
@@ -372,6 +448,8 @@ public final class KextAnalysis {
                     for (String i : info.interfaces) {
                         todo.add(i);
                     }
+                } else if (!classes.containsKey(type) && !t.equals("java/lang/Object")) {
+                    result = kernelSubtype(t, type);
                 }
             }
         }

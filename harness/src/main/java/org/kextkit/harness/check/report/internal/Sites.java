@@ -15,6 +15,9 @@ public final class Sites {
         if (site == null || site.fileName() == null) {
             return null;
         }
+        if (site.inPropertyList()) {
+            return java.nio.file.Path.of(site.className()).toUri().toString();
+        }
         String cls = site.className();
         int dot = cls.lastIndexOf('.');
         return dot < 0 ? site.fileName() : cls.substring(0, dot).replace('.', '/') + "/" + site.fileName();
