@@ -20,6 +20,15 @@ abstract class AbstractKextMojo extends AbstractMojo {
     @Parameter(property = "kext.name", defaultValue = "${project.artifactId}", required = true)
     protected String kextName;
 
+    /**
+     * The class with a generic kext's start and stop routines ({@code Kext-Module-Class}); none for
+     * a kext whose code runs only as I/O Kit drivers. {@code info-plist} writes it into
+     * {@code target/classes/META-INF/MANIFEST.MF}, where tests loading the build output find it, and
+     * {@code bundle} into the executable jar's manifest.
+     */
+    @Parameter(property = "kext.moduleClass")
+    protected String moduleClass;
+
     /** The build's output folder. */
     @Parameter(defaultValue = "${project.build.directory}", readonly = true, required = true)
     protected File buildDirectory;

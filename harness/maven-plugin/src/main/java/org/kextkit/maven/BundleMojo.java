@@ -19,6 +19,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.kextkit.maven.internal.InfoPlistCheck;
 import org.kextkit.maven.internal.KextZip;
+import org.kextkit.maven.internal.ModuleClassManifest;
 
 /**
  * Assemble {@code target/<kextName>.kext} (Info.plist, the module jar as the executable, nested kexts
@@ -75,7 +76,16 @@ public class BundleMojo extends AbstractKextMojo {
                 }
                 Path jar = executable();
                 Path macOs = Files.createDirectories(contents.resolve("MacOS"));
-                Files.copy(jar, macOs.resolve(outcome.executable()), StandardCopyOption.COPY_ATTRIBUTES);
+                Path copied = macOs.resolve(outcome.executable());
+                if (moduleClass != null && !moduleClass.isBlank()) {
+                    String conflict = ModuleClassManifest.copyWithModuleClass(jar, copied, moduleClass.strip());
+                    if (conflict != null) {
+                        throw new MojoFailureException(jar + ": its manifest names Kext-Module-Class " + conflict
+                                + " but the plugin's <moduleClass> is " + moduleClass.strip() + "; name it in one place.");
+                    }
+                } else {
+                    Files.copy(jar, copied, StandardCopyOption.COPY_ATTRIBUTES);
+                }
             }
             int plugIns = addPlugIns(contents.resolve("PlugIns"));
             KextZip.write(bundle, zip, time);

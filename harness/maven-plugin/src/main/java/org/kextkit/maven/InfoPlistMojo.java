@@ -18,6 +18,7 @@ import org.codehaus.plexus.component.configurator.expression.ExpressionEvaluatio
 import org.kextkit.maven.internal.BundleVersions;
 import org.kextkit.maven.internal.InfoPlistCheck;
 import org.kextkit.maven.internal.InfoPlistFilter;
+import org.kextkit.maven.internal.ModuleClassManifest;
 
 /**
  * Filter {@code src/main/kext/Info.plist} into {@code target/kext/Info.plist} and validate it as
@@ -47,6 +48,10 @@ public class InfoPlistMojo extends AbstractKextMojo {
     /** The architecture whose {@code _<arch>} keys the validation reads; by default kextkit's configured one. */
     @Parameter(property = "kext.arch")
     private String arch;
+
+    /** The compiled classes, where the module class is recorded for tests. */
+    @Parameter(defaultValue = "${project.build.outputDirectory}", readonly = true, required = true)
+    private File outputDirectory;
 
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     private MavenSession session;
@@ -93,6 +98,14 @@ public class InfoPlistMojo extends AbstractKextMojo {
             throw new MojoFailureException(outcome.failure().get() + "\n(filtered from " + source + ")");
         }
         getLog().info("Info.plist of " + outcome.bundleIdentifier() + " filtered to " + target);
+        if (moduleClass != null && !moduleClass.isBlank()) {
+            Path manifest = outputDirectory.toPath().resolve("META-INF").resolve("MANIFEST.MF");
+            try {
+                ModuleClassManifest.record(manifest, moduleClass.strip());
+            } catch (IOException e) {
+                throw new MojoExecutionException("Can't write " + manifest + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private String kextVersion() throws MojoFailureException {
