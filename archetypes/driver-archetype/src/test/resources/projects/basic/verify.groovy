@@ -1,18 +1,19 @@
 // The generated project passed `mvn verify`: check what it built, then break it as a driver author
 // might (leak the state lock in stop) and check that `mvn verify` fails with the finding at that line.
-File bundle = new File(basedir, "target/AcmeDriver.kext")
+File project = new File(basedir, "project/acme-driver")
+File bundle = new File(project, "target/AcmeDriver.kext")
 String plist = new File(bundle, "Contents/Info.plist").text
 assert plist.contains("<string>com.example.its.driver.AcmeDriver</string>")
 assert plist.contains("<string>com_example_its_acme_AcmeDriver</string>")
 assert plist.contains("<string>0x4b4b1234</string>")
 assert new File(bundle, "Contents/MacOS/AcmeDriver").isFile()
-assert new File(basedir, "target/acme-driver-1.0.0-SNAPSHOT.kext.zip").isFile()
+assert new File(project, "target/acme-driver-1.0.0-SNAPSHOT.kext.zip").isFile()
 for (name in ["AcmeDriverTest", "AcmeDriverUnitTest"]) {
-    String report = new File(basedir, "target/surefire-reports/com.example.its.acme." + name + ".txt").text
+    String report = new File(project, "target/surefire-reports/com.example.its.acme." + name + ".txt").text
     assert report.contains("Failures: 0, Errors: 0, Skipped: 0") : report
 }
 
-File driver = new File(basedir, "src/main/java/com/example/its/acme/AcmeDriver.java")
+File driver = new File(project, "src/main/java/com/example/its/acme/AcmeDriver.java")
 List<String> lines = driver.readLines("UTF-8")
 int stop = lines.findIndexOf { it.contains("public void stop(IOService provider)") }
 int lock = lines.findIndexOf(stop) { it.contains("IOLockLock(stateLock);") }
@@ -21,13 +22,15 @@ assert stop > 0 && lock > stop && unlock > lock
 lines.remove(unlock)
 driver.write(lines.join("\n") + "\n", "UTF-8")
 
-File repository = new File(basedir, "../../../../../it-repo").canonicalFile
+// the same repository and settings the first build used; everything it needs is there now
+File repository = new File(basedir, "../../../it-repo").canonicalFile
+File settings = new File(basedir, "../../../it-settings.xml").canonicalFile
 String mvn = new File(System.getProperty("maven.home"), "bin/mvn").path
-Process build = new ProcessBuilder(mvn, "-B", "-o", "-Dmaven.repo.local=" + repository.path, "verify")
-        .directory(basedir).redirectErrorStream(true).start()
+Process build = new ProcessBuilder(mvn, "-B", "-o", "-s", settings.path, "-Dmaven.repo.local=" + repository.path, "verify")
+        .directory(project).redirectErrorStream(true).start()
 String log = build.inputStream.getText("UTF-8")
 int status = build.waitFor()
-new File(basedir, "broken-build.log").text = log
+new File(project, "broken-build.log").text = log
 assert status != 0 : "mvn verify passed with a lock leaked in stop; see broken-build.log"
 String site = "AcmeDriver.java:" + (lock + 1)
 assert log.contains("LCK-HELD") || log.contains("LCK-4") : "no lock finding; see broken-build.log"

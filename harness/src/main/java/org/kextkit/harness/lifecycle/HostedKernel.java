@@ -770,6 +770,9 @@ public final class HostedKernel implements AutoCloseable {
     public UnloadReport unload(String bundleId) {
         try (Guard guard = workGuard()) {
             return unloadLocked(bundleId);
+        } catch (KernelPanic p) {
+            // A driver's stop or termination that panics on the caller's own kernel thread.
+            throw panicked(p);
         }
     }
 

@@ -27,9 +27,9 @@ import org.kextkit.kit.libkern.SInt32;
  * An I/O Kit driver for the PCI device ${pciVendorId}:${pciDeviceId} (see {@link ${driverClass}Registers}).
  *
  * <p>I/O Kit creates it when its personality in Info.plist matches an {@code IOPCIDevice} nub, then
- * calls {@link #start}: map BAR 0, check the device's ID, take its interrupt on a work loop of the
- * driver's own. {@link #ring} is the driver's service: it rings the device's doorbell; the device
- * adds the value to its counter and interrupts, and the interrupt action counts it. {@link #stop}
+ * calls {@code start}: map BAR 0, check the device's ID, take its interrupt on a work loop of the
+ * driver's own. {@code ring} is the driver's service: it rings the device's doorbell; the device
+ * adds the value to its counter and interrupts, and the interrupt action counts it. {@code stop}
  * undoes start in reverse order.
  */
 public class ${driverClass} extends IOService {
