@@ -95,6 +95,10 @@ public final class Checks {
     /** A method whose frame is unusually large. */
     public static final String STK_FRAME = def("STK-FRAME", "unusually large stack frame", Severity.NOTE);
 
+    // ---- personalities
+    /** A personality whose IOProviderClass no class of the kernel, its families or the kext can be. */
+    public static final String PER_PROVIDER = def("PER-PROVIDER", "personality's provider class does not exist", Severity.WARNING);
+
     // ---- style and forbidden APIs (seed: "Kernel Programming Style")
     /** A bundle id or class name that is not reverse-DNS or uses a reserved prefix. */
     public static final String STY_NAME = def("STY-NAME", "name not in reverse-DNS form or uses a reserved prefix", Severity.WARNING);

@@ -25,6 +25,7 @@ import org.kextkit.harness.bundle.ScanResult;
 import org.kextkit.harness.bundle.KextExecutable;
 import org.kextkit.harness.bundle.KextExecutableException;
 import org.kextkit.harness.diagnostics.DiagnosticGroup;
+import org.kextkit.harness.check.Checks;
 import org.kextkit.harness.check.KernelFindings;
 import org.kextkit.harness.check.runtime.LockStatistics;
 import org.kextkit.harness.check.runtime.RuntimeChecks;
@@ -1349,6 +1350,9 @@ public final class HostedKernel implements AutoCloseable {
                 continue;
             }
             Map<String, Map<String, Object>> personalities = Personalities.of(kext);
+            if (!personalities.isEmpty() && !atBoot && findings.isEnabled(Checks.PER_PROVIDER)) {
+                new ProviderClassCheck(familyExports, repository).check(kext, personalities).forEach(findings::report);
+            }
             if (!personalities.isEmpty()) {
                 added += iokit.catalogue().addDrivers(kext.identifier(), personalities, kext.infoPlistPath().toString(),
                         log::kernel);
