@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
  * checks found, for a CI job. kextkit's own command; Apple's tools have no counterpart.
  */
 @Command(name = "kextcheck", sortOptions = false, separator = " ",
-        description = "Run each kext (a .kext, a .kext.zip, or every kext, zipped kext and plug-in of a folder) in a "
+        description = "Run each kext (a .kext, a .kext.zip, or every kext, zipped kext and plug-in found in a folder and its "
+                + "subfolders) in a "
                 + "fresh hosted kernel, by default inside a worker process, on the "
                 + "configured machine: load it, let matching start its drivers, exercise them (a system sleep and wake), "
                 + "terminate them, unload the kext, and report what the checks found. One kext's failure or panic never "
@@ -113,7 +114,7 @@ public final class KextcheckCommand implements Callable<Integer> {
     private long timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
 
     @Parameters(paramLabel = "KEXT_OR_FOLDER", description = "A kext bundle, a zipped one (Foo.kext.zip), or a folder "
-            + "of them (not recursively; plug-ins included), to check.")
+            + "searched for them (subfolders up to 8 levels deep, hidden ones skipped; plug-ins included), to check.")
     private List<String> items = new ArrayList<>();
 
     private final CliInvocation invocation;

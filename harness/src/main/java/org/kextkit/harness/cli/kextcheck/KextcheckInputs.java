@@ -51,12 +51,14 @@ public final class KextcheckInputs implements AutoCloseable {
             // Sorted by where each came from, so an archive lies among the bundles by its name.
             Map<Path, List<Target>> bySource = new java.util.TreeMap<>();
             if (Files.isDirectory(item) && !isKextFolder(item)) {
-                searchItems.add(item);
-                for (Target t : checker.find(List.of(item))) {
-                    bySource.computeIfAbsent(t.path(), p -> new ArrayList<>()).add(t);
-                }
-                for (Path archive : archivesIn(item)) {
-                    bySource.put(archive, unpack(archive));
+                for (Path folder : foldersWithKexts(item)) {
+                    searchItems.add(folder);
+                    for (Target t : checker.find(List.of(folder))) {
+                        bySource.computeIfAbsent(t.path(), p -> new ArrayList<>()).add(t);
+                    }
+                    for (Path archive : archivesIn(folder)) {
+                        bySource.put(archive, unpack(archive));
+                    }
                 }
             } else if (KextArchive.isArchiveName(item) && !Files.isDirectory(item)) {
                 bySource.put(item, unpack(item));
@@ -72,6 +74,56 @@ public final class KextcheckInputs implements AutoCloseable {
     /** Return the paths dependencies resolve against: the bundles and folders named, and the unpacked archives' folders. */
     public List<Path> searchItems() {
         return List.copyOf(searchItems);
+    }
+
+    /** How deep below a folder named on the command line kexts are looked for. */
+    static final int MAX_DEPTH = 8;
+
+    /**
+     * Return {@code root} and every folder below it (at most {@link #MAX_DEPTH} levels, hidden
+     * folders and symbolic links not followed, never inside a {@code .kext}) that holds a kext bundle
+     * or a {@code .kext.zip}, by path; {@code root} itself always, so that an empty or unreadable
+     * folder is still reported.
+     */
+    static List<Path> foldersWithKexts(Path root) {
+        Set<Path> folders = new java.util.TreeSet<>();
+        folders.add(root);
+        try {
+            Files.walkFileTree(root, Set.of(), MAX_DEPTH, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    if (!dir.equals(root)) {
+                        Path name = dir.getFileName();
+                        if (name != null && name.toString().startsWith(".")) {
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
+                        if (isKextFolder(dir)) {
+                            folders.add(dir.getParent());
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isDirectory() && isKextFolder(file)) {
+                        folders.add(file.getParent()); // a bundle at the depth limit
+                    } else if (attrs.isRegularFile() && KextArchive.isArchiveName(file)) {
+                        folders.add(file.getParent());
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE; // an unreadable corner is skipped; the rest is checked
+                }
+            });
+        } catch (IOException e) {
+            // the bundle reader reports an unreadable root itself
+        }
+        return new ArrayList<>(folders);
     }
 
     private static boolean isKextFolder(Path item) {
