@@ -39,7 +39,7 @@ public record Finding(String checkId, Severity severity, String bundleId, String
             while (i + run < kextFrames.size() && kextFrames.get(i + run).equals(kextFrames.get(i))) {
                 run++;
             }
-            related.add(new RelatedSite(run == 1 ? "called from" : "called from (" + run + " frames)",
+            related.add(new RelatedSite(run == 1 ? "caller" : "caller, " + run + " frames deep",
                     CodeSite.of(kextFrames.get(i))));
             i += run;
         }
