@@ -356,7 +356,7 @@ public final class KextcheckCommand implements Callable<Integer> {
             String version = row.target().version() == null ? "-" : row.target().version();
             boolean ran = row.ran();
             cells.add(new String[] {row.target().displayName(), version,
-                count(ran, row.findings(), Severity.ERROR), count(ran, row.findings(), Severity.WARNING),
+                count(ran, row.findings(), Severity.ERROR, Severity.FATAL), count(ran, row.findings(), Severity.WARNING),
                 count(ran, row.findings(), Severity.NOTE), row.resultText()});
             switch (row.result().outcome()) {
                 case RAN -> {
@@ -395,8 +395,16 @@ public final class KextcheckCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private static String count(boolean ran, FindingsReport findings, Severity severity) {
-        return ran ? Integer.toString(findings.count(severity)) : "-";
+    /** Return the number of findings of these severities (a panic's fatal finding counts as an error), or "-". */
+    private static String count(boolean ran, FindingsReport findings, Severity... severities) {
+        if (!ran) {
+            return "-";
+        }
+        int n = 0;
+        for (Severity severity : severities) {
+            n += findings.count(severity);
+        }
+        return Integer.toString(n);
     }
 
     private static String pad(String s, int width, boolean right) {

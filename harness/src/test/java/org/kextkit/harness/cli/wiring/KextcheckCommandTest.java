@@ -146,7 +146,7 @@ class KextcheckCommandTest {
         assertTrue(summary[0].matches("Kext +Version +Errors +Warnings +Notes +Result"), summary[0]);
         assertTrue(summary[1].matches("com\\.example\\.Buggy +2\\.1\\.0 +1 +0 +0 +1 finding"), summary[1]);
         assertTrue(summary[2].matches("com\\.example\\.Clean +1\\.0\\.0 +0 +0 +0 +clean"), summary[2]);
-        assertTrue(summary[3].matches("com\\.example\\.Panicky +1\\.0\\.0 +1 +0 +0 +2 findings, kernel panic \\(.+\\)"),
+        assertTrue(summary[3].matches("com\\.example\\.Panicky +1\\.0\\.0 +2 +0 +0 +2 findings, kernel panic \\(.+\\)"),
                 summary[3]);
         assertTrue(summary[4].matches("com\\.example\\.Unloadable +1\\.0\\.0 +0 +0 +0 +could not load \\(.+\\)"), summary[4]);
         assertEquals("4 kexts: 1 clean, 1 with findings, 1 panicked, 1 could not load, 0 harness errors", summary[5]);
