@@ -16,9 +16,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import org.kextkit.harness.scheduler.internal.CarrierPool;
 import org.kextkit.kit.internal.ExecutionContext;
 import org.kextkit.kit.internal.KernelPanic;
 import org.kextkit.kit.internal.KernelRuntime;
+import org.kextkit.kit.internal.ThreadOwnership;
 import org.kextkit.kit.internal.WaitQueue;
 
 /**
@@ -603,43 +605,50 @@ public final class VirtualTimeScheduler implements HostedScheduler {
             }
             VThread t = spawnLocked(name, context, caller);
             t.body = body;
-            t.java.start();
+            launch(t);
             return t;
         } finally {
             lock.unlock();
         }
     }
 
-    private void runThread(VThread me, Runnable body) {
+    /** Run a kernel thread on its carrier; return true if the carrier may carry another kernel thread. */
+    private boolean runThread(VThread me, Runnable body) {
         current.set(me);
         try (KernelRuntime.Scope ignored = KernelRuntime.enter(setup.services())) {
-            lock.lock();
-            try {
-                waitForTurn(me);
-            } finally {
-                lock.unlock();
-            }
-            try {
-                body.run();
-            } catch (ThreadTerminated e) {
-                return;
-            } catch (Throwable t) {
-                if (!me.abandoned) {
-                    panicFromThread(panicString(t, "kernel thread " + me.name), t, me.name, me.context());
-                }
-            }
-            lock.lock();
-            try {
-                checkAbandoned(me);
-                finish(me);
-                handOff();
-            } finally {
-                lock.unlock();
-            }
+            runThreadBound(me, body);
         } catch (ThreadTerminated e) {
             // The kernel shut down while this thread waited; it simply ends.
         } finally {
             current.remove();
+        }
+        // Locks and gates record their owner by Java thread: one left owned must not pass to another kernel thread.
+        return !me.abandoned && ThreadOwnership.isClean();
+    }
+
+    private void runThreadBound(VThread me, Runnable body) {
+        lock.lock();
+        try {
+            waitForTurn(me);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            body.run();
+        } catch (ThreadTerminated e) {
+            return;
+        } catch (Throwable t) {
+            if (!me.abandoned) {
+                panicFromThread(panicString(t, "kernel thread " + me.name), t, me.name, me.context());
+            }
+        }
+        lock.lock();
+        try {
+            checkAbandoned(me);
+            finish(me);
+            handOff();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -814,7 +823,7 @@ public final class VirtualTimeScheduler implements HostedScheduler {
         VThread fresh = spawnLocked("thread_call-" + (++workerCount), ExecutionContext.THREAD_CALL, null);
         fresh.assignment = callout;
         fresh.body = () -> workerLoop(fresh);
-        fresh.java.start();
+        launch(fresh);
     }
 
     private void workerLoop(VThread me) {
@@ -839,17 +848,22 @@ public final class VirtualTimeScheduler implements HostedScheduler {
         }
     }
 
-    /** Create a kernel thread (runnable, Java thread not yet started) while holding the lock. */
+    /** Create a kernel thread (runnable, not yet on a carrier) while holding the lock; {@link #launch} runs it. */
     private VThread spawnLocked(String name, ExecutionContext context, VThread caller) {
         VThread t = new VThread(name, false);
         t.contexts.push(context);
         t.caller = caller;
-        Thread java = new Thread(() -> runThread(t, t.body), "kextkit " + kernelName + " #" + (++threadCount) + " " + name);
-        java.setDaemon(true);
-        t.java = java;
         threads.add(t);
         makeRunnable(t);
         return t;
+    }
+
+    /** Put a spawned kernel thread on a carrier, while holding the lock; its body must be set. */
+    private void launch(VThread t) {
+        String javaName = "kextkit " + kernelName + " #" + (++threadCount) + " " + t.name;
+        Runnable body = t.body;
+        // A new thread would have inherited the spawner's context class loader; a carrier is given it.
+        t.java = CarrierPool.start(javaName, Thread.currentThread().getContextClassLoader(), () -> runThread(t, body));
     }
 
     @Override
@@ -866,7 +880,7 @@ public final class VirtualTimeScheduler implements HostedScheduler {
                 VThread t = spawnLocked(INTERRUPT_THREAD, ExecutionContext.THREAD, null);
                 t.body = () -> interruptLoop(t);
                 interruptThread = t;
-                t.java.start();
+                launch(t);
             } else {
                 interruptQueue.wakeAllLocked();
             }
@@ -1165,7 +1179,7 @@ public final class VirtualTimeScheduler implements HostedScheduler {
         final Deque<ExecutionContext> contexts = new ArrayDeque<>();
         final Condition turn = lock.newCondition();
         final VWaitQueue completion;
-        Thread java;
+        volatile Thread java;
         Runnable body;
         State state = State.RUNNABLE;
         VWaitQueue waitingOn;
