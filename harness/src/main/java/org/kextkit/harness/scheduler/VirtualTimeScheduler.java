@@ -42,18 +42,20 @@ import org.kextkit.kit.internal.WaitQueue;
  * event). {@link #spin} ({@code IODelay}) moves it without giving the processor up; hardware events
  * that fall due meanwhile run at once.
  *
- * <p><b>Where code runs.</b> Kernel threads are daemon platform threads bound to the kernel's
- * services. Callouts run on thread-call threads in the context given when they were scheduled;
- * interrupts run on the kernel's interrupt thread at {@link ExecutionContext#PRIMARY_INTERRUPT};
- * hardware events run inline, outside any kernel thread, in {@link ExecutionContext#NONE}.
+ * <p><b>Where code runs.</b> Kernel threads run on daemon platform threads from a pool shared by the
+ * JVM's kernels ({@link CarrierPool}), bound to the kernel's services while they carry its thread.
+ * Callouts run on thread-call threads in the context given when they were scheduled; interrupts run
+ * on the kernel's interrupt thread at {@link ExecutionContext#PRIMARY_INTERRUPT}; hardware events run
+ * inline, outside any kernel thread, in {@link ExecutionContext#NONE}.
  *
  * <p><b>Hangs and deadlocks.</b> A shared watchdog checks every kernel in real time. A kernel thread
  * (other than an outside caller running harness code) that keeps the processor past the budget is
  * abandoned: it loses the processor, its callers get a {@link KernelStallException}, and the kernel
  * goes on. An abandoned thread is never scheduled again: its Java thread keeps running whatever it
  * was running (an endless loop keeps a host core busy until it ends on its own) and is parked for good
- * the next time it calls into the scheduler; it is a daemon thread, so it never keeps the JVM alive,
- * and everything it references (its kext's classes) stays in memory. A deadlock (every thread blocked,
+ * the next time it calls into the scheduler (its carrier never returns to the pool); it is a daemon
+ * thread, so it never keeps the JVM alive, and everything it references (its kext's classes) stays in
+ * memory. A deadlock (every thread blocked,
  * nothing pending, a caller waiting) is reported at once to the waiting callers; the deadlocked
  * threads stay blocked. A caller whose wait goes on past the budget while timers keep firing gets a
  * {@link StallReport.Kind#RUNAWAY} report.
