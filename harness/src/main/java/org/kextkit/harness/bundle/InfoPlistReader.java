@@ -25,6 +25,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import org.kextkit.harness.bundle.internal.AsciiNesting;
 import org.kextkit.harness.bundle.internal.ObjectGraph;
+import org.kextkit.harness.bundle.internal.ParsedPlists;
 import org.kextkit.harness.bundle.internal.PlistText;
 import org.kextkit.harness.bundle.internal.PlistTypes;
 import org.kextkit.harness.bundle.internal.XmlLocator;
@@ -175,7 +176,7 @@ public final class InfoPlistReader {
                     root = parseBinary(bytes, file);
                     break;
                 case XML:
-                    root = parseXml(bytes, file);
+                    root = parseXmlOnce(bytes, file);
                     break;
                 default:
                     root = parseAscii(bytes, file);
@@ -194,6 +195,19 @@ public final class InfoPlistReader {
                     + ", but an Info.plist must be a <dict> of keys such as CFBundleIdentifier");
         }
         return (NSDictionary) root;
+    }
+
+    /** Parse XML, or copy what the same bytes parsed to before (the checks depend only on them and the depth limit). */
+    private NSObject parseXmlOnce(byte[] bytes, Path file) throws InfoPlistException {
+        NSDictionary known = ParsedPlists.get(bytes, maxDepth);
+        if (known != null) {
+            return known;
+        }
+        NSObject root = parseXml(bytes, file);
+        if (root instanceof NSDictionary dict) {
+            ParsedPlists.put(bytes, maxDepth, dict);
+        }
+        return root;
     }
 
     private NSObject parseXml(byte[] bytes, Path file) throws InfoPlistException {

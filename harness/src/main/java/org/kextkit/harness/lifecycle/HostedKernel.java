@@ -232,11 +232,18 @@ public final class HostedKernel implements AutoCloseable {
     /** Return the I/O Kit families on the class path ({@code META-INF/services/...FamilyProvider}). */
     public static List<FamilyProvider> discoverFamilies() {
         List<FamilyProvider> found = new ArrayList<>();
-        for (FamilyProvider provider : ServiceLoader.load(FamilyProvider.class, HostedKernel.class.getClassLoader())) {
-            found.add(provider);
+        // Each kernel gets its own provider instances; only the class path scan is shared.
+        for (ServiceLoader.Provider<FamilyProvider> provider : FamilyProviders.FOUND) {
+            found.add(provider.get());
         }
         found.sort(Comparator.comparing(FamilyProvider::familyName));
         return found;
+    }
+
+    /** The family providers on the class path, found once: the loader that is searched never changes. */
+    private static final class FamilyProviders {
+        static final List<ServiceLoader.Provider<FamilyProvider>> FOUND = ServiceLoader
+                .load(FamilyProvider.class, HostedKernel.class.getClassLoader()).stream().toList();
     }
 
     private void loadKernelComponents() {

@@ -108,6 +108,15 @@ public final class MachineDescriptionReader {
      * NIC in slot 2), used when no machine file is given.
      */
     public static MachineDescription defaultMachine() {
+        return DefaultMachine.DESCRIPTION;
+    }
+
+    /** The default machine, read once: a description is immutable and this one has only scalar values. */
+    private static final class DefaultMachine {
+        static final MachineDescription DESCRIPTION = readDefaultMachine();
+    }
+
+    private static MachineDescription readDefaultMachine() {
         try (InputStream in = MachineDescriptionReader.class.getResourceAsStream(DEFAULT_MACHINE_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("the kextkit harness jar lacks " + DEFAULT_MACHINE_RESOURCE);

@@ -1,6 +1,7 @@
 package org.kextkit.harness.scheduler;
 
 import java.util.concurrent.atomic.AtomicReference;
+import org.kextkit.kit.internal.ThreadOwnership;
 import org.kextkit.kit.internal.WaitQueue;
 
 /**
@@ -45,6 +46,7 @@ public final class KernelLock {
         // The condition takes the lock itself, so no other waiter can slip in between test and take.
         queue.await(() -> owner.compareAndSet(null, me), WaitQueue.FOREVER);
         holds = 1;
+        ThreadOwnership.claimed();
     }
 
     /** Release one hold; the last release lets the longest waiter in. */
@@ -56,6 +58,9 @@ public final class KernelLock {
         }
         if (--holds == 0) {
             owner.set(null);
+            if (current == Thread.currentThread()) {
+                ThreadOwnership.released();
+            }
             queue.wakeOne();
         }
     }

@@ -16,9 +16,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import org.kextkit.harness.scheduler.internal.CarrierPool;
 import org.kextkit.kit.internal.ExecutionContext;
 import org.kextkit.kit.internal.KernelPanic;
 import org.kextkit.kit.internal.KernelRuntime;
+import org.kextkit.kit.internal.ThreadOwnership;
 import org.kextkit.kit.internal.WaitQueue;
 
 /**
@@ -40,18 +42,20 @@ import org.kextkit.kit.internal.WaitQueue;
  * event). {@link #spin} ({@code IODelay}) moves it without giving the processor up; hardware events
  * that fall due meanwhile run at once.
  *
- * <p><b>Where code runs.</b> Kernel threads are daemon platform threads bound to the kernel's
- * services. Callouts run on thread-call threads in the context given when they were scheduled;
- * interrupts run on the kernel's interrupt thread at {@link ExecutionContext#PRIMARY_INTERRUPT};
- * hardware events run inline, outside any kernel thread, in {@link ExecutionContext#NONE}.
+ * <p><b>Where code runs.</b> Kernel threads run on daemon platform threads from a pool shared by the
+ * JVM's kernels ({@link CarrierPool}), bound to the kernel's services while they carry its thread.
+ * Callouts run on thread-call threads in the context given when they were scheduled; interrupts run
+ * on the kernel's interrupt thread at {@link ExecutionContext#PRIMARY_INTERRUPT}; hardware events run
+ * inline, outside any kernel thread, in {@link ExecutionContext#NONE}.
  *
  * <p><b>Hangs and deadlocks.</b> A shared watchdog checks every kernel in real time. A kernel thread
  * (other than an outside caller running harness code) that keeps the processor past the budget is
  * abandoned: it loses the processor, its callers get a {@link KernelStallException}, and the kernel
  * goes on. An abandoned thread is never scheduled again: its Java thread keeps running whatever it
  * was running (an endless loop keeps a host core busy until it ends on its own) and is parked for good
- * the next time it calls into the scheduler; it is a daemon thread, so it never keeps the JVM alive,
- * and everything it references (its kext's classes) stays in memory. A deadlock (every thread blocked,
+ * the next time it calls into the scheduler (its carrier never returns to the pool); it is a daemon
+ * thread, so it never keeps the JVM alive, and everything it references (its kext's classes) stays in
+ * memory. A deadlock (every thread blocked,
  * nothing pending, a caller waiting) is reported at once to the waiting callers; the deadlocked
  * threads stay blocked. A caller whose wait goes on past the budget while timers keep firing gets a
  * {@link StallReport.Kind#RUNAWAY} report.
@@ -603,43 +607,50 @@ public final class VirtualTimeScheduler implements HostedScheduler {
             }
             VThread t = spawnLocked(name, context, caller);
             t.body = body;
-            t.java.start();
+            launch(t);
             return t;
         } finally {
             lock.unlock();
         }
     }
 
-    private void runThread(VThread me, Runnable body) {
+    /** Run a kernel thread on its carrier; return true if the carrier may carry another kernel thread. */
+    private boolean runThread(VThread me, Runnable body) {
         current.set(me);
         try (KernelRuntime.Scope ignored = KernelRuntime.enter(setup.services())) {
-            lock.lock();
-            try {
-                waitForTurn(me);
-            } finally {
-                lock.unlock();
-            }
-            try {
-                body.run();
-            } catch (ThreadTerminated e) {
-                return;
-            } catch (Throwable t) {
-                if (!me.abandoned) {
-                    panicFromThread(panicString(t, "kernel thread " + me.name), t, me.name, me.context());
-                }
-            }
-            lock.lock();
-            try {
-                checkAbandoned(me);
-                finish(me);
-                handOff();
-            } finally {
-                lock.unlock();
-            }
+            runThreadBound(me, body);
         } catch (ThreadTerminated e) {
             // The kernel shut down while this thread waited; it simply ends.
         } finally {
             current.remove();
+        }
+        // Locks and gates record their owner by Java thread: one left owned must not pass to another kernel thread.
+        return !me.abandoned && ThreadOwnership.isClean();
+    }
+
+    private void runThreadBound(VThread me, Runnable body) {
+        lock.lock();
+        try {
+            waitForTurn(me);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            body.run();
+        } catch (ThreadTerminated e) {
+            return;
+        } catch (Throwable t) {
+            if (!me.abandoned) {
+                panicFromThread(panicString(t, "kernel thread " + me.name), t, me.name, me.context());
+            }
+        }
+        lock.lock();
+        try {
+            checkAbandoned(me);
+            finish(me);
+            handOff();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -814,7 +825,7 @@ public final class VirtualTimeScheduler implements HostedScheduler {
         VThread fresh = spawnLocked("thread_call-" + (++workerCount), ExecutionContext.THREAD_CALL, null);
         fresh.assignment = callout;
         fresh.body = () -> workerLoop(fresh);
-        fresh.java.start();
+        launch(fresh);
     }
 
     private void workerLoop(VThread me) {
@@ -839,17 +850,22 @@ public final class VirtualTimeScheduler implements HostedScheduler {
         }
     }
 
-    /** Create a kernel thread (runnable, Java thread not yet started) while holding the lock. */
+    /** Create a kernel thread (runnable, not yet on a carrier) while holding the lock; {@link #launch} runs it. */
     private VThread spawnLocked(String name, ExecutionContext context, VThread caller) {
         VThread t = new VThread(name, false);
         t.contexts.push(context);
         t.caller = caller;
-        Thread java = new Thread(() -> runThread(t, t.body), "kextkit " + kernelName + " #" + (++threadCount) + " " + name);
-        java.setDaemon(true);
-        t.java = java;
         threads.add(t);
         makeRunnable(t);
         return t;
+    }
+
+    /** Put a spawned kernel thread on a carrier, while holding the lock; its body must be set. */
+    private void launch(VThread t) {
+        String javaName = "kextkit " + kernelName + " #" + (++threadCount) + " " + t.name;
+        Runnable body = t.body;
+        // A new thread would have inherited the spawner's context class loader; a carrier is given it.
+        t.java = CarrierPool.start(javaName, Thread.currentThread().getContextClassLoader(), () -> runThread(t, body));
     }
 
     @Override
@@ -866,7 +882,7 @@ public final class VirtualTimeScheduler implements HostedScheduler {
                 VThread t = spawnLocked(INTERRUPT_THREAD, ExecutionContext.THREAD, null);
                 t.body = () -> interruptLoop(t);
                 interruptThread = t;
-                t.java.start();
+                launch(t);
             } else {
                 interruptQueue.wakeAllLocked();
             }
@@ -1165,7 +1181,7 @@ public final class VirtualTimeScheduler implements HostedScheduler {
         final Deque<ExecutionContext> contexts = new ArrayDeque<>();
         final Condition turn = lock.newCondition();
         final VWaitQueue completion;
-        Thread java;
+        volatile Thread java;
         Runnable body;
         State state = State.RUNNABLE;
         VWaitQueue waitingOn;

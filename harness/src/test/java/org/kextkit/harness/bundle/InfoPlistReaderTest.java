@@ -53,6 +53,31 @@ class InfoPlistReaderTest {
     // ---- the three formats ----
 
     @Test
+    void theSameBytesReadAgainGiveAnEqualDictionaryOfTheirOwn() throws Exception {
+        Path file = write("Info.plist", plist(str("CFBundleIdentifier", "com.example.Again")
+                + "\t<key>OSBundleLibraries</key>\n\t<dict>\n\t\t<key>com.apple.kpi.iokit</key>\n\t\t<string>8.0</string>\n\t</dict>\n"));
+        NSDictionary first = reader.read(file);
+        ((NSDictionary) first.objectForKey("OSBundleLibraries")).put("com.example.Added", "1.0");
+        first.put("CFBundleIdentifier", "changed by the first reader");
+
+        NSDictionary second = reader.read(file);
+        assertEquals("com.example.Again", second.objectForKey("CFBundleIdentifier").toString());
+        assertEquals(1, ((NSDictionary) second.objectForKey("OSBundleLibraries")).count(), "nested containers are not shared");
+        assertFalse(second == reader.read(file));
+
+        Files.writeString(file, plist(str("CFBundleIdentifier", "com.example.Changed")), StandardCharsets.UTF_8);
+        assertEquals("com.example.Changed", reader.read(file).objectForKey("CFBundleIdentifier").toString());
+    }
+
+    @Test
+    void aFileTooDeepForAStricterReaderIsRefusedEvenAfterALaxerOneReadIt() throws Exception {
+        Path file = write("Info.plist", plist("\t<key>A</key>\n\t<dict>\n\t\t<key>B</key>\n\t\t<dict/>\n\t</dict>\n"));
+        reader.read(file);
+        InfoPlistException e = assertThrows(InfoPlistException.class, () -> new InfoPlistReader(1 << 20, 2, 1000).read(file));
+        assertTrue(e.getMessage().contains("nested"), e.getMessage());
+    }
+
+    @Test
     void readsAnXmlPlistWithTheAppleDoctype() throws Exception {
         NSDictionary info = reader.read(write("Info.plist", plist(str("CFBundleIdentifier", "com.example.Foo")
                 + "\t<key>OSKernelResource</key>\n\t<true/>\n\t<key>IOProbeScore</key>\n\t<integer>900</integer>\n")));

@@ -20,11 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.kextkit.harness.scheduler.internal.CarrierPool;
 import org.kextkit.kit.internal.ExecutionContext;
 import org.kextkit.kit.internal.KernelPanic;
 import org.kextkit.kit.internal.KernelRuntime;
 import org.kextkit.kit.internal.KernelScheduler;
 import org.kextkit.kit.internal.KernelServices;
+import org.kextkit.kit.internal.ThreadOwnership;
 import org.kextkit.kit.internal.WaitQueue;
 
 class VirtualTimeSchedulerTest {
@@ -420,10 +422,95 @@ class VirtualTimeSchedulerTest {
             });
         }
         s.shutdown();
-        javaThread.get().join(10_000);
-        assertFalse(javaThread.get().isAlive());
         assertNotEquals(null, javaThread.get());
+        assertTrue(awaitReleased(javaThread.get()), "the work loop's carrier still runs it: " + javaThread.get().getName());
         assertInstanceOf(IllegalStateException.class, assertThrows(IllegalStateException.class,
                 () -> s.startThread("late", ExecutionContext.THREAD, () -> { })));
+    }
+
+    @Test
+    void aCarrierIsReusedAndEachKernelThreadIsBoundAndNamedAfresh() throws InterruptedException {
+        VirtualTimeScheduler s = scheduler(0);
+        AtomicReference<Thread> first = new AtomicReference<>();
+        try (KernelEntry e = s.enter()) {
+            s.startThread("first", ExecutionContext.THREAD, () -> first.set(Thread.currentThread()));
+        }
+        assertTrue(awaitReleased(first.get()));
+        // A clean carrier waits for the next kernel thread, unless enough others already do.
+        assertTrue(CarrierPool.isIdleCarrier(first.get()) || CarrierPool.idleCount() == CarrierPool.MAX_IDLE);
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+
+        VirtualTimeScheduler other = scheduler(1);
+        ClassLoader loader = new ClassLoader(getClass().getClassLoader()) { };
+        AtomicReference<Thread> second = new AtomicReference<>();
+        List<String> seen = new ArrayList<>();
+        Thread caller = Thread.currentThread();
+        ClassLoader callerLoader = caller.getContextClassLoader();
+        caller.setContextClassLoader(loader);
+        try (KernelEntry e = other.enter()) {
+            other.startThread("second", ExecutionContext.WORK_LOOP, () -> {
+                second.set(Thread.currentThread());
+                seen.add(Thread.currentThread().getName());
+                seen.add(other.currentThreadName());
+                seen.add(String.valueOf(other.currentContext()));
+                seen.add(String.valueOf(Thread.currentThread().getContextClassLoader() == loader));
+                seen.add(String.valueOf(KernelRuntime.servicesFor(null) != null));
+            });
+        } finally {
+            caller.setContextClassLoader(callerLoader);
+        }
+        assertTrue(before.contains(second.get()), "the second kernel thread runs on a carrier that was idle, not a new thread");
+        assertEquals(List.of("kextkit test #1 second", "second", "WORK_LOOP", "true", "true"), seen);
+        assertTrue(awaitReleased(second.get()));
+    }
+
+    @Test
+    void aKernelThreadThatEndsOwningSomethingTakesItsCarrierWithIt() throws InterruptedException {
+        VirtualTimeScheduler s = scheduler(0);
+        AtomicReference<Thread> owner = new AtomicReference<>();
+        try (KernelEntry e = s.enter()) {
+            s.startThread("leaves a gate closed", ExecutionContext.THREAD, () -> {
+                owner.set(Thread.currentThread());
+                ThreadOwnership.claimed();
+            });
+        }
+        assertTrue(awaitReleased(owner.get()));
+        assertFalse(CarrierPool.isIdleCarrier(owner.get()), "a carrier whose kernel thread still owns something must not carry another");
+        owner.get().join(10_000);
+        assertFalse(owner.get().isAlive());
+    }
+
+    @Test
+    void anAbandonedKernelThreadsCarrierIsNeverReused() throws InterruptedException {
+        VirtualTimeScheduler s = scheduler(0, Duration.ofMillis(200));
+        AtomicReference<Thread> hung = new AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        try {
+            assertThrows(KernelStallException.class, () -> s.call("spins", ExecutionContext.THREAD, () -> {
+                hung.set(Thread.currentThread());
+                while (!stop.get()) {
+                    Thread.onSpinWait();
+                }
+                return null;
+            }));
+        } finally {
+            stop.set(true);
+        }
+        // The loop ends; the abandoned thread then parks for good on its next call into the scheduler (its end).
+        Thread.sleep(50);
+        assertTrue(hung.get().isAlive());
+        assertFalse(CarrierPool.isIdleCarrier(hung.get()), "an abandoned kernel thread's carrier stays out of the pool");
+    }
+
+    /** Wait (real time, up to 10 s) until a kernel thread's Java thread has ended or gone back to the pool. */
+    private static boolean awaitReleased(Thread carrier) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000 * MS;
+        while (carrier.isAlive() && !CarrierPool.isIdleCarrier(carrier)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            carrier.join(5);
+        }
+        return true;
     }
 }

@@ -10,6 +10,7 @@ import org.kextkit.kit.internal.KernelEvents;
 import org.kextkit.kit.internal.KernelScheduler;
 import org.kextkit.kit.internal.KernelThreadStopped;
 import org.kextkit.kit.internal.LockState;
+import org.kextkit.kit.internal.ThreadOwnership;
 import org.kextkit.kit.internal.WaitQueue;
 import org.kextkit.kit.libkern.OSObject;
 
@@ -74,12 +75,17 @@ public class IOWorkLoop extends OSObject {
 
     private void threadMain() {
         loopThread = Thread.currentThread();
-        while (true) {
-            workQueue.await(() -> workToDo || terminating, WaitQueue.FOREVER);
-            if (terminating) {
-                return;
+        try {
+            while (true) {
+                workQueue.await(() -> workToDo || terminating, WaitQueue.FOREVER);
+                if (terminating) {
+                    return;
+                }
+                runEventSources();
             }
-            runEventSources();
+        } finally {
+            // The Java thread may serve other kernel threads later; they are not this loop's thread.
+            loopThread = null;
         }
     }
 
@@ -213,6 +219,7 @@ public class IOWorkLoop extends OSObject {
                 throw new KernelThreadStopped("stopped while waiting for the gate of " + name);
             }
         }
+        ThreadOwnership.claimed();
         gateDepth = 1;
     }
 
@@ -224,6 +231,7 @@ public class IOWorkLoop extends OSObject {
             return true;
         }
         if (gateOwner.compareAndSet(null, me)) {
+            ThreadOwnership.claimed();
             gateDepth = 1;
             return true;
         }
@@ -239,6 +247,7 @@ public class IOWorkLoop extends OSObject {
         }
         if (--gateDepth == 0) {
             gateOwner.set(null);
+            ThreadOwnership.released();
             gateQueue.wakeAll();
         }
     }
@@ -274,6 +283,7 @@ public class IOWorkLoop extends OSObject {
         int depth = gateDepth;
         gateDepth = 0;
         gateOwner.set(null);
+        ThreadOwnership.released();
         gateQueue.wakeAll();
         try {
             return sleeper.block(deadline);

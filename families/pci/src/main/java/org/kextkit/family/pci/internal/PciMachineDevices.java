@@ -71,10 +71,9 @@ public final class PciMachineDevices {
     private static long number(Map<String, Object> props, String key, String where, boolean required, long min, long max,
             long fallback) throws MachineDescriptionException {
         Object value = props.get(key);
-        String expected = String.format("an <integer> or hexadecimal <string> from %d to 0x%x", min, max);
         if (value == null) {
             if (required) {
-                throw new MachineDescriptionException(where + "." + key + ": missing (expected " + expected + ")");
+                throw new MachineDescriptionException(where + "." + key + ": missing (expected " + expected(min, max) + ")");
             }
             return fallback;
         }
@@ -87,16 +86,21 @@ public final class PciMachineDevices {
                 n = text.startsWith("0x") || text.startsWith("0X") ? Long.parseLong(text.substring(2), 16) : Long.parseLong(text);
             } catch (NumberFormatException e) {
                 throw new MachineDescriptionException(where + "." + key + ": \"" + value + "\" is not a number (expected "
-                        + expected + ")");
+                        + expected(min, max) + ")");
             }
         } else {
             throw new MachineDescriptionException(where + "." + key + ": " + value.getClass().getSimpleName()
-                    + " value (expected " + expected + ")");
+                    + " value (expected " + expected(min, max) + ")");
         }
         if (n < min || n > max) {
             throw new MachineDescriptionException(where + "." + key + String.format(": 0x%x is out of range (expected %s)",
-                    n, expected));
+                    n, expected(min, max)));
         }
         return n;
+    }
+
+    // Formatted only for a message: plugging a machine's devices reads many numbers and reports none.
+    private static String expected(long min, long max) {
+        return String.format("an <integer> or hexadecimal <string> from %d to 0x%x", min, max);
     }
 }

@@ -24,6 +24,7 @@ import org.kextkit.harness.cli.KextChecker.Result;
 import org.kextkit.harness.config.ConfigException;
 import org.kextkit.harness.config.ConfigLoader;
 import org.kextkit.harness.config.KextkitConfig;
+import org.kextkit.harness.scheduler.internal.CarrierPool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -90,12 +91,13 @@ public final class KextcheckWorkerCommand implements Callable<Integer> {
 
     /**
      * Return true for threads that start when first needed and serve the whole JVM: the JDK's own
-     * (cleaners, the process reaper) and the virtual-time kernels' shared watchdog.
+     * (cleaners, the process reaper), the virtual-time kernels' shared watchdog, and their carrier
+     * threads while idle (a carrier still running a kernel thread is not shared).
      */
     private static boolean sharedThread(Thread t) {
         ThreadGroup group = t.getThreadGroup();
         return group == null || group.getName().equals("system") || group.getName().equals("InnocuousThreadGroup")
-                || t.getName().equals(SHARED_WATCHDOG) && t.isDaemon();
+                || t.getName().equals(SHARED_WATCHDOG) && t.isDaemon() || CarrierPool.isIdleCarrier(t);
     }
 
     /** Return why this JVM should not run another kext after {@code result}, or {@code null}. */
@@ -106,15 +108,20 @@ public final class KextcheckWorkerCommand implements Callable<Integer> {
         List<String> left = new ArrayList<>();
         long deadline = System.nanoTime() + THREAD_GRACE_MILLIS * 1_000_000;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (before.contains(t) || sharedThread(t)) {
+            // A carrier idle before the check may have carried this kext's threads since: judge it by what it does now.
+            if (before.contains(t) && !CarrierPool.isCarrier(t) || sharedThread(t)) {
                 continue;
             }
-            try {
-                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            // A kernel thread's carrier goes idle, rather than ending, once the kernel lets it go.
+            while (t.isAlive() && !CarrierPool.isIdleCarrier(t) && System.nanoTime() < deadline) {
+                try {
+                    t.join(Math.max(1, Math.min(10, (deadline - System.nanoTime()) / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
-            if (t.isAlive()) {
+            if (t.isAlive() && !CarrierPool.isIdleCarrier(t)) {
                 left.add(t.getName());
             }
         }
