@@ -72,6 +72,7 @@ class BuggyCorpusTest {
         ZERO_SIZE_ALLOCATION("EmptyTableAlloc", "MEM-ZERO", Then.UNLOAD, false),
         BUFFER_LEAKED_AT_UNLOAD("UnloadLeak", "MEM-4", Then.UNLOAD, false),
         OSMALLOC_TAG_FREED_WITH_LIVE_BLOCKS("TagFreedEarly", "MEM-5", Then.UNLOAD, false),
+        SYSCTL_LEFT_REGISTERED_AT_UNLOAD("TunableLeftRegistered", "REG-SYSCTL", Then.UNLOAD, false),
         OSOBJECT_LEAKED_SO_UNLOAD_IS_REFUSED("LeakedRuleObject", "OBJ-3", Then.UNLOAD, false),
         RECURSIVE_DESCRIPTOR_WALK("DescriptorWalk", "STK-RECURSION", Then.UNLOAD, false),
         // The walk recurses through a method reference in an IntConsumer: the static pass finds the
