@@ -22,3 +22,7 @@ def reports = new File(basedir, 'target/kextkit-reports')
 def log = new File(basedir, 'build.log').text
 assert log.contains(':check (default-check)') : 'the kext lifecycle ran its check goal'
 assert !log.contains('MojoExecutionException') && !log.contains('WARNING] /') : 'no plugin error, no kextutil warning'
+
+// kext:kextlibs, run after install, prints the libraries the bytecode needs (GoodModule uses lck_* from libkern).
+assert log.contains(':kextlibs (default-cli)') : 'kext:kextlibs ran'
+assert log =~ /\[INFO\]\s+com\.apple\.kpi\.libkern = / : 'kextlibs names com.apple.kpi.libkern'
