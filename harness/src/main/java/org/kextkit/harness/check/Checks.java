@@ -98,6 +98,8 @@ public final class Checks {
     // ---- personalities
     /** A personality whose IOProviderClass no class of the kernel, its families or the kext can be. */
     public static final String PER_PROVIDER = def("PER-PROVIDER", "personality's provider class does not exist", Severity.WARNING);
+    /** A personality whose IOClass names no class of the kext, its libraries, the families or the kit. */
+    public static final String PER_CLASS = def("PER-CLASS", "personality's driver class does not exist", Severity.ERROR);
 
     // ---- style and forbidden APIs (seed: "Kernel Programming Style")
     /** A bundle id or class name that is not reverse-DNS or uses a reserved prefix. */

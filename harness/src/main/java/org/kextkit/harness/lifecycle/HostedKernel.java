@@ -1357,8 +1357,9 @@ public final class HostedKernel implements AutoCloseable {
                 continue;
             }
             Map<String, Map<String, Object>> personalities = Personalities.of(kext);
-            if (!personalities.isEmpty() && !atBoot && findings.isEnabled(Checks.PER_PROVIDER)) {
-                new ProviderClassCheck(familyExports, repository).check(kext, personalities).forEach(findings::report);
+            if (!personalities.isEmpty() && !atBoot
+                    && (findings.isEnabled(Checks.PER_PROVIDER) || findings.isEnabled(Checks.PER_CLASS))) {
+                new PersonalityClassCheck(familyExports, repository).check(kext, personalities).forEach(findings::report);
             }
             if (!personalities.isEmpty()) {
                 added += iokit.catalogue().addDrivers(kext.identifier(), personalities, kext.infoPlistPath().toString(),

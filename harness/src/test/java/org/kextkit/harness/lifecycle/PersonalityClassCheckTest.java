@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kextkit.harness.check.Finding;
 import org.kextkit.harness.testing.TestKexts;
 
-class ProviderClassCheckTest {
+class PersonalityClassCheckTest {
     @TempDir
     Path dir;
     private final HostedKernel kernel = HostedKernel.boot(KernelSettings.defaults());
@@ -71,6 +71,36 @@ class ProviderClassCheckTest {
         Path bundle = kext(personality("OnResources", "IOResources", "com_example_drv_Driver")
                 + personality("OnOwnNub", "com_example_drv_Nub", "com_example_drv_Driver"));
         assertTrue(kernel.load(kernel.addKext(bundle).bundle().orElseThrow()).isLoaded(), kernel::logText);
+
+        assertEquals(List.of(), kernel.findings().list());
+    }
+
+    @Test
+    void aDriverClassTheKextDoesNotHaveIsReportedAtItsIOClassLine() throws Exception {
+        Path bundle = kext(personality("Typo", "IOResources", "com_example_drv_Drvier"));
+        assertTrue(kernel.load(kernel.addKext(bundle).bundle().orElseThrow()).isLoaded(), kernel::logText);
+
+        List<Finding> findings = kernel.findings().list();
+        assertEquals(List.of("PER-CLASS"), findings.stream().map(Finding::checkId).toList(), findings::toString);
+        Finding finding = findings.get(0);
+        assertTrue(finding.message().contains("names IOClass 'com_example_drv_Drvier', but no class of the kext"),
+                finding.message());
+        List<String> lines = Files.readAllLines(bundle.resolve("Contents/Info.plist"));
+        assertTrue(lines.get(finding.primarySite().line() - 1).contains("<string>com_example_drv_Drvier</string>"));
+    }
+
+    @Test
+    void aCodelessPersonalityMayNameTheDriverOfTheKextItsBundleIdentifierNames() {
+        Path library = kext(personality("Own", "IOResources", "com_example_drv_Driver"));
+        assertTrue(kernel.load(kernel.addKext(library).bundle().orElseThrow()).isLoaded(), kernel::logText);
+        String codelessIdentity = identity("com.example.Injector", "Injector", "1.0.0")
+                .replace("<key>CFBundleExecutable</key><string>Injector</string>\n", "");
+        Path codeless = TestKexts.write(dir, "Injector", codelessIdentity
+                        + "<key>IOKitPersonalities</key>\n<dict>\n"
+                        + personality("Injected", "IOResources", "com_example_drv_Driver") + "</dict>\n",
+                Map.of(), null);
+
+        assertTrue(kernel.load(kernel.addKext(codeless).bundle().orElseThrow()).isLoaded(), kernel::logText);
 
         assertEquals(List.of(), kernel.findings().list());
     }
