@@ -163,7 +163,7 @@ public class ${driverClass} extends IOService {
         super.stop(provider);
     }
 
-    /** Undo start, in reverse order: interrupt source, work loop, lock, register map. */
+    /** Undo start, in reverse order: interrupt source, work loop, register map (the lock goes in free). */
     private void tearDown() {
         if (interruptSource != null) {
             interruptSource.disable();
@@ -175,13 +175,19 @@ public class ${driverClass} extends IOService {
             workLoop.release();
             workLoop = null;
         }
-        if (stateLock != null) {
-            IOLockFree(stateLock);
-            stateLock = null;
-        }
         if (registers != null) {
             registers.release();
             registers = null;
         }
+    }
+
+    /** The last release: free what lives as long as the driver object, the lock. */
+    @Override
+    protected void free() {
+        if (stateLock != null) {
+            IOLockFree(stateLock);
+            stateLock = null;
+        }
+        super.free();
     }
 }
