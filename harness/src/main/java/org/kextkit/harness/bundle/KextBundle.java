@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.kextkit.harness.diagnostics.KextDiagnostics;
 import org.kextkit.harness.version.KextVersion;
 import org.kextkit.harness.version.VersionGrammar;
@@ -43,6 +44,9 @@ public final class KextBundle {
     private KextExecutable executable;
     private KextExecutableException executableFailure;
     private final boolean executableSupplied;
+    // The Info.plist bytes as the reader parsed them (null if not created by a reader), and their lines once asked for.
+    private byte[] infoPlistSource;
+    private Optional<List<String>> infoPlistLines;
 
     /**
      * Create a bundle from an already-parsed info dictionary.
@@ -221,6 +225,40 @@ public final class KextBundle {
             }
         }
         return executable;
+    }
+
+    /** Keep the bytes the Info.plist was parsed from, so that its text is never read from disk again. */
+    void keepInfoPlistSource(byte[] bytes) {
+        synchronized (this) {
+            infoPlistSource = bytes;
+        }
+    }
+
+    /**
+     * Return the text lines of the Info.plist (split as {@link java.io.BufferedReader#readLine}
+     * splits them), for checks that point at a line: the parser keeps no line numbers. They come
+     * from the bytes the bundle was read from; a bundle not created by {@link KextBundleReader}
+     * reads its file once, on first use. Empty if the file is not UTF-8 text (a binary property
+     * list) or can't be read.
+     */
+    public synchronized Optional<List<String>> infoPlistLines() {
+        if (infoPlistLines == null) {
+            infoPlistLines = linesOf(infoPlistSource);
+            infoPlistSource = null; // the lines are kept instead
+        }
+        return infoPlistLines;
+    }
+
+    private Optional<List<String>> linesOf(byte[] source) {
+        try {
+            byte[] bytes = source != null ? source : java.nio.file.Files.readAllBytes(infoPlistPath);
+            // Strict, as Files.readAllLines is: malformed UTF-8 (a binary plist) is not text.
+            String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return Optional.of(new java.io.BufferedReader(new java.io.StringReader(text)).lines().toList());
+        } catch (java.io.IOException | java.io.UncheckedIOException | SecurityException e) {
+            return Optional.empty();
+        }
     }
 
     /** Return true if {@code OSKernelResource} is true: a built-in part of the kernel. */

@@ -135,8 +135,12 @@ public final class HostedKernel implements AutoCloseable {
     // Simulated kernel memory; a fault (overrun, double free, use after free, ...) panics this kernel.
     private final RuntimeChecks runtimeChecks;
     private final SimulatedHeap heap;
-    // What a panic report needs, kept readable from any thread without the kernel lock.
-    private volatile List<LoadedKext> loadedSnapshot = List.of();
+    // What a panic report needs, readable from any thread without the kernel lock: a copy of
+    // loadedById made when first read after a change (not on every change, which made loading N
+    // kexts copy the table N times). loadedById changes and this copy are guarded by snapshotMonitor,
+    // a plain monitor held only for the map update or the copy, never across a wait in the scheduler.
+    private final Object snapshotMonitor = new Object();
+    private List<LoadedKext> loadedSnapshot = List.of(); // null when stale
     private volatile String lastStarted;
     private volatile String lastStopped;
     private final Object panicMonitor = new Object();
@@ -495,12 +499,10 @@ public final class HostedKernel implements AutoCloseable {
         }
         List<LoadedKext> loadedNow = new ArrayList<>();
         List<KextBundle> codelessNow = new ArrayList<>();
-        for (KextBundle bundle : resolution.loadList()) {
-            // The load list is the root's whole closure, mostly loaded already: ask the identity map
-            // first; isKernelComponent() looks the key up in the Info.plist, building a string each time.
-            if (isLoaded(bundle) || bundle.isKernelComponent()) {
-                continue;
-            }
+        // Only the part of the root's closure that is not loaded: a loaded kext's libraries are loaded
+        // too, so the walk stops there instead of visiting the whole closure for every root of a batch.
+        // The identity map is asked first: isKernelComponent() builds a string for its key each time.
+        for (KextBundle bundle : resolution.loadListWithout(b -> isLoaded(b) || b.isKernelComponent())) {
             if (bundle.identifier() != null && loadedById.containsKey(bundle.identifier())) {
                 rollBack(loadedNow);
                 String line = "Can't load " + bundle.path() + " - a different version is already loaded.";
@@ -751,19 +753,33 @@ public final class HostedKernel implements AutoCloseable {
     }
 
     private void register(LoadedKext kext) {
-        loadedById.put(kext.bundleId(), kext);
+        synchronized (snapshotMonitor) {
+            loadedById.put(kext.bundleId(), kext);
+            loadedSnapshot = null;
+        }
         loadedByBundle.put(kext.bundle(), kext);
         linkedDependentCounts = null;
-        loadedSnapshot = List.copyOf(loadedById.values());
     }
 
     private void unregister(LoadedKext kext) {
-        loadedById.remove(kext.bundleId());
+        synchronized (snapshotMonitor) {
+            loadedById.remove(kext.bundleId());
+            loadedSnapshot = null;
+        }
         loadedByBundle.remove(kext.bundle());
         linkedDependentCounts = null;
-        loadedSnapshot = List.copyOf(loadedById.values());
         if (kext.classLoader() != null) {
             metaClasses.forget(kext.classLoader());
+        }
+    }
+
+    /** Return the loaded kexts in load order, from any thread, without the kernel lock. */
+    private List<LoadedKext> loadedSnapshot() {
+        synchronized (snapshotMonitor) {
+            if (loadedSnapshot == null) {
+                loadedSnapshot = List.copyOf(loadedById.values());
+            }
+            return loadedSnapshot;
         }
     }
 
@@ -1067,7 +1083,7 @@ public final class HostedKernel implements AutoCloseable {
         if (caller == null) {
             caller = backtrace.isEmpty() ? "kernel" : Backtrace.method(backtrace.get(0));
         }
-        List<LoadedKext> loaded = loadedSnapshot;
+        List<LoadedKext> loaded = loadedSnapshot();
         List<PanicReport.KextInBacktrace> kexts = new ArrayList<>();
         for (String id : kextIds) {
             LoadedKext kext = loaded.stream().filter(k -> id.equals(k.bundleId())).findFirst().orElse(null);

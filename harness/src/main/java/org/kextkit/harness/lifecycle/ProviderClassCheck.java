@@ -1,7 +1,5 @@
 package org.kextkit.harness.lifecycle;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -62,7 +60,7 @@ final class ProviderClassCheck {
                     + "Check the class name, and declare the family that publishes it.", personality.getKey(),
                     kext.identifier(), provider, familyNames());
             findings.add(new Finding(Checks.PER_PROVIDER, Checks.get(Checks.PER_PROVIDER).severity(), kext.identifier(),
-                    kext.versionString(), message, providerSite(kext.infoPlistPath(), personality.getKey(), provider),
+                    kext.versionString(), message, providerSite(kext, personality.getKey(), provider),
                     List.of(), null));
         }
         return findings;
@@ -128,13 +126,15 @@ final class ProviderClassCheck {
      * Return the Info.plist line of the personality's {@code IOProviderClass} value, found in the XML
      * text after the personality's key (the parser keeps no line numbers); the file alone if not found.
      */
-    private static CodeSite providerSite(Path infoPlist, String personality, String provider) {
+    private static CodeSite providerSite(KextBundle kext, String personality, String provider) {
+        Path infoPlist = kext.infoPlistPath();
         if (infoPlist == null) {
             return null;
         }
         int line = -1;
         try {
-            List<String> lines = Files.readAllLines(infoPlist, StandardCharsets.UTF_8);
+            // The text the bundle was read from, not the file again.
+            List<String> lines = kext.infoPlistLines().orElse(List.of());
             int start = 0;
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).contains("<key>" + personality + "</key>")) {
@@ -152,7 +152,7 @@ final class ProviderClassCheck {
                     }
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // the site stays without a line
         }
         return CodeSite.inPropertyList(infoPlist, "IOKitPersonalities." + personality + ".IOProviderClass", line);

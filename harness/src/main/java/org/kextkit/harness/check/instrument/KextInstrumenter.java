@@ -88,8 +88,9 @@ public final class KextInstrumenter implements KextClassTransformer {
         for (String name : executable.classNames()) {
             classes.put(name, executable.classBytes(name));
         }
+        // The Info.plist text the bundle was read from: its lines are not read from disk again.
         KextAnalysis analysis = KextAnalysis.analyze(kext.identifier(), kext.versionString(), kext.infoPlistPath(),
-                classes, largeFrameBytes);
+                kext::infoPlistLines, classes, largeFrameBytes);
         return new KextState(kext.identifier(), kext.versionString(), analysis, services);
     }
 
