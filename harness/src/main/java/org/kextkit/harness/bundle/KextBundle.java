@@ -44,6 +44,8 @@ public final class KextBundle {
     private KextExecutable executable;
     private KextExecutableException executableFailure;
     private final boolean executableSupplied;
+    // Whether any top-level key ends in _<arch>, the only keys the architecture rule can choose.
+    private final boolean hasArchVariants;
     // The Info.plist bytes as the reader parsed them (null if not created by a reader), and their lines once asked for.
     private byte[] infoPlistSource;
     private Optional<List<String>> infoPlistLines;
@@ -83,6 +85,12 @@ public final class KextBundle {
         this.grammar = Objects.requireNonNull(grammar, "grammar");
         this.parent = parent;
         this.order = order;
+        String suffix = "_" + arch;
+        boolean variants = false;
+        for (String key : info.allKeys()) {
+            variants |= key.endsWith(suffix);
+        }
+        this.hasArchVariants = variants;
         this.identifier = stringValue("CFBundleIdentifier");
         String versionString = stringValue("CFBundleVersion");
         this.version = versionString == null ? KextVersion.MISSING : KextVersion.parse(versionString, grammar);
@@ -315,7 +323,8 @@ public final class KextBundle {
 
     /** Return the key actually used for {@code key} after the architecture rule. */
     public String archKey(String key) {
-        if ((key.startsWith("OS") || key.startsWith("IO")) && info.containsKey(key + "_" + arch)) {
+        // Most bundles have no architecture variant at all: then no variant key is built and hashed.
+        if (hasArchVariants && (key.startsWith("OS") || key.startsWith("IO")) && info.containsKey(key + "_" + arch)) {
             return key + "_" + arch;
         }
         return key;

@@ -141,8 +141,8 @@ public final class HostedKernel implements AutoCloseable {
     // a plain monitor held only for the map update or the copy, never across a wait in the scheduler.
     private final Object snapshotMonitor = new Object();
     private List<LoadedKext> loadedSnapshot = List.of(); // null when stale
-    private volatile String lastStarted;
-    private volatile String lastStopped;
+    private volatile LastEvent lastStarted;
+    private volatile LastEvent lastStopped;
     private final Object panicMonitor = new Object();
     private volatile PanicReport panicReport;
     // The I/O Kit: registry and matching, the families found at boot and their built-in kexts.
@@ -674,8 +674,7 @@ public final class HostedKernel implements AutoCloseable {
             return line;
         }
         kext.started(module);
-        lastStarted = uptimeStamp() + ": " + name + " " + kext.version() + String.format(Locale.ROOT, " (addr 0x%x, size %d)",
-                kext.address(), kext.size());
+        lastStarted = new LastEvent(scheduler.nanoTime(), kext);
         log.kernel("Kext " + name + " is now started.");
         return null;
     }
@@ -704,8 +703,20 @@ public final class HostedKernel implements AutoCloseable {
         }
     }
 
-    private String uptimeStamp() {
-        return Backtrace.seconds(scheduler.nanoTime());
+    /**
+     * The last kext started or stopped and when, for a panic report's "last started kext" lines;
+     * formatted only if a report needs it, not at every start.
+     */
+    private record LastEvent(long nanos, LoadedKext kext) {
+        static String describe(LastEvent event) {
+            return event == null ? null : event.toString();
+        }
+
+        @Override
+        public String toString() {
+            return Backtrace.seconds(nanos) + ": " + kext.name() + " " + kext.version()
+                    + String.format(Locale.ROOT, " (addr 0x%x, size %d)", kext.address(), kext.size());
+        }
     }
 
     private String failStart(String name, String why) {
@@ -902,8 +913,7 @@ public final class HostedKernel implements AutoCloseable {
             log.kernel(line);
             return line;
         }
-        lastStopped = uptimeStamp() + ": " + name + " " + kext.version() + String.format(Locale.ROOT, " (addr 0x%x, size %d)",
-                kext.address(), kext.size());
+        lastStopped = new LastEvent(scheduler.nanoTime(), kext);
         return null;
     }
 
@@ -1105,7 +1115,8 @@ public final class HostedKernel implements AutoCloseable {
                 loadedLines.add(kext.bundleId() + "\t" + kext.version());
             }
         }
-        return new PanicReport(panicString, caller, threadName, context, backtrace, kexts, lastStarted, lastStopped, loadedLines,
+        return new PanicReport(panicString, caller, threadName, context, backtrace, kexts, LastEvent.describe(lastStarted),
+                LastEvent.describe(lastStopped), loadedLines,
                 kernelBanner(), scheduler.mode(), settings.seed(), scheduler.nanoTime(), System.nanoTime() - bootRealNanos);
     }
 
