@@ -502,8 +502,11 @@ public final class KextAnalysis {
             }
         }
         for (List<MethodInfo> component : new Tarjan(graph).components()) {
-            Set<MethodInfo> members = new HashSet<>(component);
             MethodInfo start = component.get(0);
+            if (component.size() == 1 && !callsItself(graph, start)) {
+                continue; // most methods: no search, no sets
+            }
+            Set<MethodInfo> members = new HashSet<>(component);
             List<Edge> cycle = shortestCycle(graph, start, members);
             if (cycle == null) {
                 continue; // a single method that does not call itself
@@ -521,6 +524,15 @@ public final class KextAnalysis {
             report(Checks.STK_RECURSION, kind + " in kernel code: " + chain + extra + ". Kernel stacks are small:"
                     + " bound the recursion to a few levels or make it a loop.", related.get(0).site(), related);
         }
+    }
+
+    private static boolean callsItself(Map<MethodInfo, List<Edge>> graph, MethodInfo method) {
+        for (Edge edge : graph.getOrDefault(method, List.of())) {
+            if (edge.to() == method) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The shortest path of edges from {@code start} back to itself inside the component, or {@code null}. */
