@@ -501,7 +501,7 @@ public final class HostedKernel implements AutoCloseable {
         List<KextBundle> codelessNow = new ArrayList<>();
         // Only the part of the root's closure that is not loaded: a loaded kext's libraries are loaded
         // too, so the walk stops there instead of visiting the whole closure for every root of a batch.
-        // The identity map is asked first: isKernelComponent() builds a string for its key each time.
+        // The identity map is asked first, before the Info.plist lookup of isKernelComponent().
         for (KextBundle bundle : resolution.loadListWithout(b -> isLoaded(b) || b.isKernelComponent())) {
             if (bundle.identifier() != null && loadedById.containsKey(bundle.identifier())) {
                 rollBack(loadedNow);
