@@ -124,6 +124,16 @@ public final class InfoPlistReader {
      *     property list, unsafe, too deeply nested, or not a dictionary at the top level
      */
     public NSDictionary read(Path file) throws InfoPlistException {
+        return parse(readBytes(file), file);
+    }
+
+    /**
+     * Read an Info.plist file's bytes, within this reader's size cap, without parsing them; {@link
+     * #parse} turns them into what {@link #read} returns.
+     *
+     * @throws InfoPlistException if the file is missing, unreadable, a directory or over the size cap
+     */
+    public byte[] readBytes(Path file) throws InfoPlistException {
         long size;
         try {
             size = Files.size(file);
@@ -150,7 +160,7 @@ public final class InfoPlistReader {
         if (bytes.length > maxBytes) {
             throw tooLarge(file, bytes.length);
         }
-        return parse(bytes, file);
+        return bytes;
     }
 
     /**

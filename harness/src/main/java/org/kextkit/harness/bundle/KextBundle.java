@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.kextkit.harness.diagnostics.KextDiagnostics;
 import org.kextkit.harness.version.KextVersion;
 import org.kextkit.harness.version.VersionGrammar;
@@ -43,6 +44,11 @@ public final class KextBundle {
     private KextExecutable executable;
     private KextExecutableException executableFailure;
     private final boolean executableSupplied;
+    // Whether any top-level key ends in _<arch>, the only keys the architecture rule can choose.
+    private final boolean hasArchVariants;
+    // The Info.plist bytes as the reader parsed them (null if not created by a reader), and their lines once asked for.
+    private byte[] infoPlistSource;
+    private Optional<List<String>> infoPlistLines;
 
     /**
      * Create a bundle from an already-parsed info dictionary.
@@ -79,6 +85,12 @@ public final class KextBundle {
         this.grammar = Objects.requireNonNull(grammar, "grammar");
         this.parent = parent;
         this.order = order;
+        String suffix = "_" + arch;
+        boolean variants = false;
+        for (String key : info.allKeys()) {
+            variants |= key.endsWith(suffix);
+        }
+        this.hasArchVariants = variants;
         this.identifier = stringValue("CFBundleIdentifier");
         String versionString = stringValue("CFBundleVersion");
         this.version = versionString == null ? KextVersion.MISSING : KextVersion.parse(versionString, grammar);
@@ -223,6 +235,40 @@ public final class KextBundle {
         return executable;
     }
 
+    /** Keep the bytes the Info.plist was parsed from, so that its text is never read from disk again. */
+    void keepInfoPlistSource(byte[] bytes) {
+        synchronized (this) {
+            infoPlistSource = bytes;
+        }
+    }
+
+    /**
+     * Return the text lines of the Info.plist (split as {@link java.io.BufferedReader#readLine}
+     * splits them), for checks that point at a line: the parser keeps no line numbers. They come
+     * from the bytes the bundle was read from; a bundle not created by {@link KextBundleReader}
+     * reads its file once, on first use. Empty if the file is not UTF-8 text (a binary property
+     * list) or can't be read.
+     */
+    public synchronized Optional<List<String>> infoPlistLines() {
+        if (infoPlistLines == null) {
+            infoPlistLines = linesOf(infoPlistSource);
+            infoPlistSource = null; // the lines are kept instead
+        }
+        return infoPlistLines;
+    }
+
+    private Optional<List<String>> linesOf(byte[] source) {
+        try {
+            byte[] bytes = source != null ? source : java.nio.file.Files.readAllBytes(infoPlistPath);
+            // Strict, as Files.readAllLines is: malformed UTF-8 (a binary plist) is not text.
+            String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return Optional.of(new java.io.BufferedReader(new java.io.StringReader(text)).lines().toList());
+        } catch (java.io.IOException | java.io.UncheckedIOException | SecurityException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Return true if {@code OSKernelResource} is true: a built-in part of the kernel. */
     public boolean isKernelComponent() {
         return booleanValue("OSKernelResource");
@@ -277,7 +323,8 @@ public final class KextBundle {
 
     /** Return the key actually used for {@code key} after the architecture rule. */
     public String archKey(String key) {
-        if ((key.startsWith("OS") || key.startsWith("IO")) && info.containsKey(key + "_" + arch)) {
+        // Most bundles have no architecture variant at all: then no variant key is built and hashed.
+        if (hasArchVariants && (key.startsWith("OS") || key.startsWith("IO")) && info.containsKey(key + "_" + arch)) {
             return key + "_" + arch;
         }
         return key;

@@ -87,13 +87,16 @@ public final class KextBundleReader {
     public BundleReadResult readUnpackaged(Path bundlePath, Path infoPlist, byte[] infoPlistBytes, KextExecutable executable) {
         Objects.requireNonNull(executable, "executable");
         NSDictionary info;
+        byte[] source;
         try {
-            info = infoPlistBytes == null ? plistReader.read(infoPlist) : plistReader.parse(infoPlistBytes, infoPlist);
+            source = infoPlistBytes == null ? plistReader.readBytes(infoPlist) : infoPlistBytes.clone();
+            info = plistReader.parse(source, infoPlist);
         } catch (InfoPlistException e) {
             return new BundleReadResult(Optional.empty(), List.of(), List.of(new BundleProblem(bundlePath, e.getMessage())));
         }
         KextBundle bundle = new KextBundle(bundlePath, infoPlist, info, arch, grammar, null, sequence.incrementAndGet(),
                 executable);
+        bundle.keepInfoPlistSource(source);
         return new BundleReadResult(Optional.of(bundle), List.of(bundle), List.of());
     }
 
@@ -125,13 +128,17 @@ public final class KextBundleReader {
             }
         }
         NSDictionary info;
+        byte[] source;
         try {
-            info = plistReader.read(infoPlist);
+            source = plistReader.readBytes(infoPlist);
+            info = plistReader.parse(source, infoPlist);
         } catch (InfoPlistException e) {
             problems.add(new BundleProblem(path, e.getMessage()));
             return null;
         }
-        return new KextBundle(path, infoPlist, info, arch, grammar, parent, sequence.incrementAndGet());
+        KextBundle bundle = new KextBundle(path, infoPlist, info, arch, grammar, parent, sequence.incrementAndGet());
+        bundle.keepInfoPlistSource(source);
+        return bundle;
     }
 
     private void readPlugIns(KextBundle parent, List<KextBundle> bundles, List<BundleProblem> problems) {

@@ -41,6 +41,10 @@ public final class KextExecutable {
     private final Map<String, byte[]> classes;
     private final String moduleClass;
     private final byte[] digestSource;
+    // Derived from the immutable fields above on first use; racing threads compute equal values.
+    private volatile String uuid;
+    private volatile java.net.URL location;
+    private volatile boolean locationUnavailable;
 
     private KextExecutable(Path path, long fileSize, Map<String, byte[]> classes, String moduleClass, byte[] raw) {
         this.path = path;
@@ -234,6 +238,31 @@ public final class KextExecutable {
 
     /** Return a name-based UUID of the jar bytes, upper case, as kextstat prints a Mach-O UUID. */
     public String uuid() {
-        return java.util.UUID.nameUUIDFromBytes(digestSource).toString().toUpperCase(java.util.Locale.ROOT);
+        String known = uuid;
+        if (known == null) {
+            // The bytes never change: digest them once, not at every load into every kernel.
+            known = java.util.UUID.nameUUIDFromBytes(digestSource).toString().toUpperCase(java.util.Locale.ROOT);
+            uuid = known;
+        }
+        return known;
+    }
+
+    /**
+     * Return the executable's location as a URL ({@code path().toUri()}, which asks the file system
+     * whether it is a folder), for the {@code CodeSource} of the classes defined from it; {@code null}
+     * if the path has no URL form.
+     */
+    public java.net.URL location() {
+        java.net.URL known = location;
+        if (known == null && !locationUnavailable) {
+            // Found once per executable, not once per class loader: each kernel that loads it makes one.
+            try {
+                known = path.toUri().toURL();
+                location = known;
+            } catch (java.net.MalformedURLException | IllegalArgumentException e) {
+                locationUnavailable = true;
+            }
+        }
+        return known;
     }
 }

@@ -135,10 +135,14 @@ public final class HostedKernel implements AutoCloseable {
     // Simulated kernel memory; a fault (overrun, double free, use after free, ...) panics this kernel.
     private final RuntimeChecks runtimeChecks;
     private final SimulatedHeap heap;
-    // What a panic report needs, kept readable from any thread without the kernel lock.
-    private volatile List<LoadedKext> loadedSnapshot = List.of();
-    private volatile String lastStarted;
-    private volatile String lastStopped;
+    // What a panic report needs, readable from any thread without the kernel lock: a copy of
+    // loadedById made when first read after a change (not on every change, which made loading N
+    // kexts copy the table N times). loadedById changes and this copy are guarded by snapshotMonitor,
+    // a plain monitor held only for the map update or the copy, never across a wait in the scheduler.
+    private final Object snapshotMonitor = new Object();
+    private List<LoadedKext> loadedSnapshot = List.of(); // null when stale
+    private volatile LastEvent lastStarted;
+    private volatile LastEvent lastStopped;
     private final Object panicMonitor = new Object();
     private volatile PanicReport panicReport;
     // The I/O Kit: registry and matching, the families found at boot and their built-in kexts.
@@ -495,12 +499,10 @@ public final class HostedKernel implements AutoCloseable {
         }
         List<LoadedKext> loadedNow = new ArrayList<>();
         List<KextBundle> codelessNow = new ArrayList<>();
-        for (KextBundle bundle : resolution.loadList()) {
-            // The load list is the root's whole closure, mostly loaded already: ask the identity map
-            // first; isKernelComponent() looks the key up in the Info.plist, building a string each time.
-            if (isLoaded(bundle) || bundle.isKernelComponent()) {
-                continue;
-            }
+        // Only the part of the root's closure that is not loaded: a loaded kext's libraries are loaded
+        // too, so the walk stops there instead of visiting the whole closure for every root of a batch.
+        // The identity map is asked first, before the Info.plist lookup of isKernelComponent().
+        for (KextBundle bundle : resolution.loadListWithout(b -> isLoaded(b) || b.isKernelComponent())) {
             if (bundle.identifier() != null && loadedById.containsKey(bundle.identifier())) {
                 rollBack(loadedNow);
                 String line = "Can't load " + bundle.path() + " - a different version is already loaded.";
@@ -672,8 +674,7 @@ public final class HostedKernel implements AutoCloseable {
             return line;
         }
         kext.started(module);
-        lastStarted = uptimeStamp() + ": " + name + " " + kext.version() + String.format(Locale.ROOT, " (addr 0x%x, size %d)",
-                kext.address(), kext.size());
+        lastStarted = new LastEvent(scheduler.nanoTime(), kext);
         log.kernel("Kext " + name + " is now started.");
         return null;
     }
@@ -702,8 +703,20 @@ public final class HostedKernel implements AutoCloseable {
         }
     }
 
-    private String uptimeStamp() {
-        return Backtrace.seconds(scheduler.nanoTime());
+    /**
+     * The last kext started or stopped and when, for a panic report's "last started kext" lines;
+     * formatted only if a report needs it, not at every start.
+     */
+    private record LastEvent(long nanos, LoadedKext kext) {
+        static String describe(LastEvent event) {
+            return event == null ? null : event.toString();
+        }
+
+        @Override
+        public String toString() {
+            return Backtrace.seconds(nanos) + ": " + kext.name() + " " + kext.version()
+                    + String.format(Locale.ROOT, " (addr 0x%x, size %d)", kext.address(), kext.size());
+        }
     }
 
     private String failStart(String name, String why) {
@@ -751,19 +764,33 @@ public final class HostedKernel implements AutoCloseable {
     }
 
     private void register(LoadedKext kext) {
-        loadedById.put(kext.bundleId(), kext);
+        synchronized (snapshotMonitor) {
+            loadedById.put(kext.bundleId(), kext);
+            loadedSnapshot = null;
+        }
         loadedByBundle.put(kext.bundle(), kext);
         linkedDependentCounts = null;
-        loadedSnapshot = List.copyOf(loadedById.values());
     }
 
     private void unregister(LoadedKext kext) {
-        loadedById.remove(kext.bundleId());
+        synchronized (snapshotMonitor) {
+            loadedById.remove(kext.bundleId());
+            loadedSnapshot = null;
+        }
         loadedByBundle.remove(kext.bundle());
         linkedDependentCounts = null;
-        loadedSnapshot = List.copyOf(loadedById.values());
         if (kext.classLoader() != null) {
             metaClasses.forget(kext.classLoader());
+        }
+    }
+
+    /** Return the loaded kexts in load order, from any thread, without the kernel lock. */
+    private List<LoadedKext> loadedSnapshot() {
+        synchronized (snapshotMonitor) {
+            if (loadedSnapshot == null) {
+                loadedSnapshot = List.copyOf(loadedById.values());
+            }
+            return loadedSnapshot;
         }
     }
 
@@ -886,8 +913,7 @@ public final class HostedKernel implements AutoCloseable {
             log.kernel(line);
             return line;
         }
-        lastStopped = uptimeStamp() + ": " + name + " " + kext.version() + String.format(Locale.ROOT, " (addr 0x%x, size %d)",
-                kext.address(), kext.size());
+        lastStopped = new LastEvent(scheduler.nanoTime(), kext);
         return null;
     }
 
@@ -1067,7 +1093,7 @@ public final class HostedKernel implements AutoCloseable {
         if (caller == null) {
             caller = backtrace.isEmpty() ? "kernel" : Backtrace.method(backtrace.get(0));
         }
-        List<LoadedKext> loaded = loadedSnapshot;
+        List<LoadedKext> loaded = loadedSnapshot();
         List<PanicReport.KextInBacktrace> kexts = new ArrayList<>();
         for (String id : kextIds) {
             LoadedKext kext = loaded.stream().filter(k -> id.equals(k.bundleId())).findFirst().orElse(null);
@@ -1089,7 +1115,8 @@ public final class HostedKernel implements AutoCloseable {
                 loadedLines.add(kext.bundleId() + "\t" + kext.version());
             }
         }
-        return new PanicReport(panicString, caller, threadName, context, backtrace, kexts, lastStarted, lastStopped, loadedLines,
+        return new PanicReport(panicString, caller, threadName, context, backtrace, kexts, LastEvent.describe(lastStarted),
+                LastEvent.describe(lastStopped), loadedLines,
                 kernelBanner(), scheduler.mode(), settings.seed(), scheduler.nanoTime(), System.nanoTime() - bootRealNanos);
     }
 

@@ -1,7 +1,5 @@
 package org.kextkit.harness.lifecycle;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -84,7 +82,7 @@ final class PersonalityClassCheck {
 
     private Finding finding(String check, KextBundle kext, String personality, String key, String value, String message) {
         return new Finding(check, Checks.get(check).severity(), kext.identifier(), kext.versionString(), message,
-                site(kext.infoPlistPath(), personality, key, value), List.of(), null);
+                site(kext, personality, key, value), List.of(), null);
     }
 
     /**
@@ -165,13 +163,15 @@ final class PersonalityClassCheck {
      * Return the Info.plist line of the personality's {@code key} value, found in the XML text after
      * the personality's key (the parser keeps no line numbers); the file alone if not found.
      */
-    private static CodeSite site(Path infoPlist, String personality, String key, String value) {
+    private static CodeSite site(KextBundle kext, String personality, String key, String value) {
+        Path infoPlist = kext.infoPlistPath();
         if (infoPlist == null) {
             return null;
         }
         int line = -1;
         try {
-            List<String> lines = Files.readAllLines(infoPlist, StandardCharsets.UTF_8);
+            // The text the bundle was read from, not the file again.
+            List<String> lines = kext.infoPlistLines().orElse(List.of());
             int start = 0;
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).contains("<key>" + personality + "</key>")) {
@@ -189,7 +189,7 @@ final class PersonalityClassCheck {
                     }
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // the site stays without a line
         }
         return CodeSite.inPropertyList(infoPlist, "IOKitPersonalities." + personality + "." + key, line);

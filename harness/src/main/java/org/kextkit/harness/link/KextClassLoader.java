@@ -1,7 +1,5 @@
 package org.kextkit.harness.link;
 
-import java.net.MalformedURLException;
-import java.net.URL;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
@@ -73,15 +71,7 @@ public final class KextClassLoader extends ClassLoader implements KernelBound {
         this.kpis = Set.copyOf(kpis);
         this.services = services;
         this.transformer = Objects.requireNonNull(transformer, "transformer");
-        this.domain = new ProtectionDomain(new CodeSource(locationOf(executable), (Certificate[]) null), null, this, null);
-    }
-
-    private static URL locationOf(KextExecutable executable) {
-        try {
-            return executable.path().toUri().toURL();
-        } catch (MalformedURLException | IllegalArgumentException e) {
-            return null;
-        }
+        this.domain = new ProtectionDomain(new CodeSource(executable.location(), (Certificate[]) null), null, this, null);
     }
 
     /** Return the kext this loader belongs to. */

@@ -327,10 +327,13 @@ public final class DependencyResolver {
                 frame.fail("only Apple kexts may link against " + PRIVATE_KPI);
             }
             boolean closureSuspect = frame.node.suspect;
+            boolean closureCodeless = !kext.declaresExecutable();
             for (Node dep : frame.node.deps) {
                 closureSuspect |= dep.closureSuspect;
+                closureCodeless |= dep.closureCodeless;
             }
             frame.node.closureSuspect = closureSuspect;
+            frame.node.closureCodeless = closureCodeless;
             frame.node.state = frame.failed ? State.FAILED : State.RESOLVED;
             return !frame.failed;
         }

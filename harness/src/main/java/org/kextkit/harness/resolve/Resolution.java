@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.kextkit.harness.bundle.KextBundle;
 
 /**
@@ -89,6 +90,25 @@ public final class Resolution {
                 loadList = ResolutionGraph.bundles(graph.loadList(rootNode));
             }
             return loadList;
+        }
+    }
+
+    /**
+     * Return what is left of {@link #loadList()} when the kexts {@code present} accepts are there
+     * already: the load list's other kexts, in the same order. Empty unless {@link #isResolved()}.
+     *
+     * <p>The walk does not go below a present kext unless a kext without an executable lies below
+     * it, so it costs the part of the graph that is missing rather than the root's whole closure.
+     * {@code present} must therefore accept every kext with an executable, and every kernel
+     * component, in the closure of a kext it accepts; the kexts a kernel has loaded qualify, since a
+     * loaded kext's libraries stay loaded while it is.
+     */
+    public List<KextBundle> loadListWithout(Predicate<KextBundle> present) {
+        if (!resolved) {
+            return List.of();
+        }
+        synchronized (graph) {
+            return graph.loadListWithout(rootNode, present);
         }
     }
 

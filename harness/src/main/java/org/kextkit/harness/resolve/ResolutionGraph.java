@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.kextkit.harness.bundle.KextBundle;
 
 /**
@@ -28,6 +29,8 @@ final class ResolutionGraph {
         boolean suspect;
         /** Whether this kext or any kext below it is suspect; set once the kext is resolved. */
         boolean closureSuspect;
+        /** Whether this kext or any kext below it, other than a kernel component, has no executable; set once resolved. */
+        boolean closureCodeless;
         Node[] deps = NO_NODES;
         /** Why resolution failed, in a phrase; used as the note of "Indirect dependencies" values. */
         String failure;
@@ -107,6 +110,52 @@ final class ResolutionGraph {
             }
         }
         return bundles(Arrays.asList(order).subList(0, size));
+    }
+
+    /**
+     * Return the load list of a resolved root without the kexts {@code present} accepts, in the same
+     * order. The walk does not go below a present kext whose closure has only kexts with code and
+     * kernel components: the caller guarantees that those are present too.
+     */
+    List<KextBundle> loadListWithout(Node root, Predicate<KextBundle> present) {
+        int stamp = nextStamp();
+        List<KextBundle> missing = new ArrayList<>();
+        root.stamp = stamp;
+        if (isComplete(root, present)) {
+            return missing;
+        }
+        int depth = 0;
+        walkStack[0] = root;
+        walkNext[0] = 0;
+        while (depth >= 0) {
+            Node top = walkStack[depth];
+            if (walkNext[depth] < top.deps.length) {
+                Node dep = top.deps[walkNext[depth]++];
+                if (dep.stamp != stamp) {
+                    dep.stamp = stamp;
+                    if (isComplete(dep, present)) {
+                        continue;
+                    }
+                    if (++depth == walkStack.length) {
+                        walkStack = Arrays.copyOf(walkStack, depth * 2);
+                        walkNext = Arrays.copyOf(walkNext, depth * 2);
+                    }
+                    walkStack[depth] = dep;
+                    walkNext[depth] = 0;
+                }
+            } else {
+                if (!present.test(top.bundle)) {
+                    missing.add(top.bundle);
+                }
+                depth--;
+            }
+        }
+        return missing;
+    }
+
+    /** Return true if {@code node} and everything below it is present: nothing there needs a visit. */
+    private static boolean isComplete(Node node, Predicate<KextBundle> present) {
+        return !node.closureCodeless && present.test(node.bundle);
     }
 
     /** Return the bundles of {@code nodes} as an unmodifiable list. */

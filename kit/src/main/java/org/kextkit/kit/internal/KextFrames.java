@@ -1,5 +1,7 @@
 package org.kextkit.kit.internal;
 
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +36,12 @@ public final class KextFrames {
     // Registered methods, indexed by id; arrays are replaced (never mutated in place for a live id)
     private static volatile Method[] methods = new Method[CHUNK];
     private static int nextId;
+    // The ids of methods whose monitors were collected, for reuse, and where their monitors' references
+    // are queued once cleared. Guarded by LOCK.
+    private static final ReferenceQueue<Monitor> GONE = new ReferenceQueue<>();
+    private static int[] freeIds = new int[0];
+    private static int freeCount;
+    private static Owner lastOwner;
 
     private KextFrames() {
     }
@@ -126,19 +134,31 @@ public final class KextFrames {
      * Register one instrumented method and return its id.
      *
      * @param monitor the kernel the method's kext is loaded in; held weakly, so that a kernel that is
-     *     gone is not kept alive by its kexts' registrations
+     *     gone is not kept alive by its kexts' registrations. Once it has been collected the method's
+     *     record is dropped and its id may be given to another method, so the monitor must stay
+     *     reachable for as long as the method's code can run (held, for example, by the class loader
+     *     that defines the instrumented class)
      */
     public static int register(Monitor monitor, String className, String methodName, String descriptor, String fileName,
                                int line, int frameBytes, String entryPointKind) {
         synchronized (LOCK) {
-            int id = nextId++;
+            releaseCollected();
+            int id = freeCount > 0 ? freeIds[--freeCount] : nextId++;
             Method[] table = methods;
+            Owner[] owners = monitors;
             if (id >= table.length) {
-                table = Arrays.copyOf(table, table.length + CHUNK);
+                // Grow by half: kernels that come and go reuse released ids, so the table levels off.
+                int length = table.length + Math.max(CHUNK, table.length / 2);
+                table = Arrays.copyOf(table, length);
+                owners = Arrays.copyOf(owners, length);
             }
-            @SuppressWarnings("unchecked")
-            WeakReference<Monitor>[] owners = id >= monitors.length ? Arrays.copyOf(monitors, table.length) : monitors;
-            owners[id] = new WeakReference<>(monitor);
+            Owner owner = lastOwner;
+            if (owner == null || owner.get() != monitor) {
+                owner = new Owner(monitor);
+                lastOwner = owner;
+            }
+            owner.add(id);
+            owners[id] = owner;
             table[id] = new Method(id, className, methodName, descriptor, fileName, line, frameBytes, entryPointKind);
             monitors = owners;
             methods = table; // the volatile writes publish the entry
@@ -146,8 +166,49 @@ public final class KextFrames {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static volatile WeakReference<Monitor>[] monitors = new WeakReference[CHUNK];
+    /**
+     * Drop the records of methods whose monitors were collected, and keep their ids for reuse: a
+     * collected monitor means no code of theirs can run any more. Without this every kext ever
+     * instrumented stayed in the tables, and a process that boots kernel after kernel grew without end.
+     */
+    private static void releaseCollected() {
+        Method[] table = methods;
+        Owner[] owners = monitors;
+        for (Reference<? extends Monitor> gone = GONE.poll(); gone != null; gone = GONE.poll()) {
+            Owner owner = (Owner) gone;
+            if (freeIds.length < freeCount + owner.count) {
+                freeIds = Arrays.copyOf(freeIds, Math.max(freeCount + owner.count, freeIds.length * 2));
+            }
+            for (int i = 0; i < owner.count; i++) {
+                int id = owner.ids[i];
+                table[id] = null;
+                owners[id] = null;
+                freeIds[freeCount++] = id;
+            }
+            if (lastOwner == owner) {
+                lastOwner = null;
+            }
+        }
+    }
+
+    /** A monitor, held weakly, and the ids registered with it. Guarded by LOCK. */
+    private static final class Owner extends WeakReference<Monitor> {
+        private int[] ids = new int[8];
+        private int count;
+
+        Owner(Monitor monitor) {
+            super(monitor, GONE);
+        }
+
+        void add(int id) {
+            if (count == ids.length) {
+                ids = Arrays.copyOf(ids, count * 2);
+            }
+            ids[count++] = id;
+        }
+    }
+
+    private static volatile Owner[] monitors = new Owner[CHUNK];
 
     /** Return the method registered under {@code id}. */
     public static Method method(int id) {
@@ -156,7 +217,8 @@ public final class KextFrames {
 
     private static Monitor monitorOf(int id) {
         Method[] published = methods; // read first: its volatile read makes the monitor entry visible
-        return published[id] == null ? null : monitors[id].get();
+        Owner owner = published[id] == null ? null : monitors[id];
+        return owner == null ? null : owner.get();
     }
 
     /** Return the budget of threads entering method {@code id} from outside kext code. */

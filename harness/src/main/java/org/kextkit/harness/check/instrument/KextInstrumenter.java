@@ -42,7 +42,12 @@ public final class KextInstrumenter implements KextClassTransformer {
     private final int largeFrameBytes;
     private final FindingSink sink;
     private volatile EntryPointListener listener = EntryPointListener.NONE;
+    // Each state is its kext's KextFrames monitor, which must outlive the kext's instrumented classes:
+    // KextFrames releases a method's id once its monitor is collected. Every loader that defines
+    // instrumented classes holds this instrumenter, so states are kept for its life, also those a
+    // kext loaded again replaced (classes of the earlier load may still run).
     private final Map<KextBundle, KextState> kexts = new ConcurrentHashMap<>();
+    private final List<KextState> replaced = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /**
      * Create an instrumenter.
@@ -78,7 +83,10 @@ public final class KextInstrumenter implements KextClassTransformer {
      */
     public List<String> prepare(KextBundle kext, KextExecutable executable, KernelServices services) {
         KextState state = analyze(kext, executable, services);
-        kexts.put(kext, state);
+        KextState earlier = kexts.put(kext, state);
+        if (earlier != null) {
+            replaced.add(earlier);
+        }
         state.analysis.findings().forEach(sink::report);
         return List.copyOf(state.analysis.refusals());
     }
@@ -88,8 +96,9 @@ public final class KextInstrumenter implements KextClassTransformer {
         for (String name : executable.classNames()) {
             classes.put(name, executable.classBytes(name));
         }
+        // The Info.plist text the bundle was read from: its lines are not read from disk again.
         KextAnalysis analysis = KextAnalysis.analyze(kext.identifier(), kext.versionString(), kext.infoPlistPath(),
-                classes, largeFrameBytes);
+                kext::infoPlistLines, classes, largeFrameBytes);
         return new KextState(kext.identifier(), kext.versionString(), analysis, services);
     }
 

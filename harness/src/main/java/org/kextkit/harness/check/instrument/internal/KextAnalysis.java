@@ -11,8 +11,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.kextkit.harness.check.Checks;
 import org.kextkit.harness.check.CodeSite;
@@ -39,6 +41,7 @@ public final class KextAnalysis {
     private final String bundleId;
     private final String bundleVersion;
     private java.nio.file.Path infoPlist;
+    private Supplier<Optional<List<String>>> infoPlistLines;
     private final Map<String, ClassInfo> classes;
     private final int largeFrameBytes;
     private final List<Finding> findings = new ArrayList<>();
@@ -70,6 +73,17 @@ public final class KextAnalysis {
      */
     public static KextAnalysis analyze(String bundleId, String bundleVersion, java.nio.file.Path infoPlist,
                                        Map<String, byte[]> classBytes, int largeFrameBytes) {
+        return analyze(bundleId, bundleVersion, infoPlist, () -> readLines(infoPlist), classBytes, largeFrameBytes);
+    }
+
+    /**
+     * Analyse a kext's classes; findings about the bundle identifier point at the line of the
+     * {@code CFBundleIdentifier} value in {@code infoPlistLines}, the text of {@code infoPlist}
+     * (asked for only when such a finding is made; empty when the file is not text).
+     */
+    public static KextAnalysis analyze(String bundleId, String bundleVersion, java.nio.file.Path infoPlist,
+                                       Supplier<Optional<List<String>>> infoPlistLines, Map<String, byte[]> classBytes,
+                                       int largeFrameBytes) {
         Map<String, ClassInfo> classes = new LinkedHashMap<>();
         for (byte[] bytes : classBytes.values()) {
             ClassInfo info = KextScan.scan(bytes);
@@ -77,6 +91,7 @@ public final class KextAnalysis {
         }
         KextAnalysis analysis = new KextAnalysis(bundleId, bundleVersion, classes, largeFrameBytes);
         analysis.infoPlist = infoPlist;
+        analysis.infoPlistLines = infoPlistLines;
         analysis.run();
         return analysis;
     }
@@ -155,12 +170,11 @@ public final class KextAnalysis {
         if (infoPlist == null) {
             return null;
         }
-        List<String> lines;
-        try {
-            lines = java.nio.file.Files.readAllLines(infoPlist, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return null; // a binary property list, or one gone since it was read: no line to show
+        Optional<List<String>> text = infoPlistLines.get();
+        if (text.isEmpty()) {
+            return null; // a binary property list, or one that can't be read: no line to show
         }
+        List<String> lines = text.get();
         String value = "<string>" + bundleId.replace("&", "&amp;").replace("<", "&lt;") + "</string>";
         int keyLine = -1;
         for (int i = 0; i < lines.size(); i++) {
@@ -173,6 +187,17 @@ public final class KextAnalysis {
             }
         }
         return CodeSite.inPropertyList(infoPlist, "CFBundleIdentifier", keyLine < 0 ? -1 : keyLine + 1);
+    }
+
+    private static Optional<List<String>> readLines(java.nio.file.Path file) {
+        if (file == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return Optional.empty();
+        }
     }
 
     // ---- forbidden APIs and floating point
@@ -477,8 +502,11 @@ public final class KextAnalysis {
             }
         }
         for (List<MethodInfo> component : new Tarjan(graph).components()) {
-            Set<MethodInfo> members = new HashSet<>(component);
             MethodInfo start = component.get(0);
+            if (component.size() == 1 && !callsItself(graph, start)) {
+                continue; // most methods: no search, no sets
+            }
+            Set<MethodInfo> members = new HashSet<>(component);
             List<Edge> cycle = shortestCycle(graph, start, members);
             if (cycle == null) {
                 continue; // a single method that does not call itself
@@ -496,6 +524,15 @@ public final class KextAnalysis {
             report(Checks.STK_RECURSION, kind + " in kernel code: " + chain + extra + ". Kernel stacks are small:"
                     + " bound the recursion to a few levels or make it a loop.", related.get(0).site(), related);
         }
+    }
+
+    private static boolean callsItself(Map<MethodInfo, List<Edge>> graph, MethodInfo method) {
+        for (Edge edge : graph.getOrDefault(method, List.of())) {
+            if (edge.to() == method) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The shortest path of edges from {@code start} back to itself inside the component, or {@code null}. */
