@@ -94,6 +94,7 @@ class BuggyCorpusTest {
         SPIN_LOCK_SHARED_WITH_A_FILTER_ROUTINE("SharedIrqLock", "LCK-IRQ", Then.LINK_DOWN_UNLOAD, false),
         THREAD_CALL_FREED_WHILE_PENDING("FlushFreedPending", "TC-1", Then.UNLOAD, false),
         THREAD_CALL_LEFT_QUEUED_AT_UNLOAD("WatchdogLeftArmed", "TC-2", Then.UNLOAD, false),
+        THREAD_CALL_LEFT_QUEUED_WHEN_ITS_DRIVER_STOPS("RefreshLeftQueued", "TC-2", Then.DRIVER_UNLOAD, false),
         RECEIVE_DMA_LEFT_RUNNING_AT_STOP("RxLeftRunning", "DMA-LIVE", Then.DRIVER_UNLOAD, false),
         RECURSION_THROUGH_A_JDK_INTERFACE("VisitorWalk", "STK-RECURSION", Then.UNLOAD, false);
 
