@@ -34,8 +34,9 @@ class DaemonLauncherTest {
 
         int java = cmd.indexOf("/jdk/bin/java");
         assertTrue(java >= 0, cmd.toString());
-        assertEquals(List.of("/jdk/bin/java", "-Xmx64m", "-cp", "/k.jar", KernelDaemon.class.getName()),
-                cmd.subList(java, java + 5));
+        // kextkit's default options first, the configured ones after them, so the configured ones win
+        assertEquals(List.of("/jdk/bin/java", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-cp", "/k.jar",
+                KernelDaemon.class.getName()), cmd.subList(java, java + 6));
         assertTrue(cmd.containsAll(List.of("--set", "kextkit.boot-args=-v", "kextkit.socket=" + tmp.resolve(
                 "run/kernel.sock"))), cmd.toString());
         assertEquals(List.of("--kernel-factory", "com.example.Factory"), cmd.subList(cmd.size() - 2, cmd.size()));
