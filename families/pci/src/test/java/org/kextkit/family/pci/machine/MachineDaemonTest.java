@@ -170,9 +170,11 @@ class MachineDaemonTest {
 
         Run load = send("kextload", kext.toString());
         assertEquals(0, load.status(), load.err());
-        // Matching runs in the kernel after kextload answers (in real time, as on macOS): wait for the driver.
+        // Matching runs in the kernel after kextload answers (in real time, as on macOS): wait for the
+        // driver, and for the nub's matching to settle (busy 0), which ends a little after start returns.
         Run ioreg = send("ioreg", "-l", "-w", "0", "-r", "-c", "IOPCIDevice");
-        for (int tries = 0; tries < 50 && !ioreg.out().contains("com_example_echodriver_EchoDriver"); tries++) {
+        for (int tries = 0; tries < 100 && !(ioreg.out().contains("com_example_echodriver_EchoDriver")
+                && !ioreg.out().matches("(?s).*busy [1-9].*")); tries++) {
             Thread.sleep(100);
             ioreg = send("ioreg", "-l", "-w", "0", "-r", "-c", "IOPCIDevice");
         }
