@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.kextkit.harness.bundle.InfoPlistText;
 import org.kextkit.harness.bundle.KextBundle;
 import org.kextkit.harness.bundle.KextExecutableException;
 import org.kextkit.harness.check.Checks;
@@ -159,39 +160,15 @@ final class PersonalityClassCheck {
         return names;
     }
 
-    /**
-     * Return the Info.plist line of the personality's {@code key} value, found in the XML text after
-     * the personality's key (the parser keeps no line numbers); the file alone if not found.
-     */
+    /** Return the Info.plist line of the personality's {@code key} value (the file alone if not found). */
     private static CodeSite site(KextBundle kext, String personality, String key, String value) {
         Path infoPlist = kext.infoPlistPath();
         if (infoPlist == null) {
             return null;
         }
-        int line = -1;
-        try {
-            // The text the bundle was read from, not the file again.
-            List<String> lines = kext.infoPlistLines().orElse(List.of());
-            int start = 0;
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).contains("<key>" + personality + "</key>")) {
-                    start = i;
-                    break;
-                }
-            }
-            for (int i = start; i < lines.size() && line < 0; i++) {
-                if (lines.get(i).contains("<key>" + key + "</key>")) {
-                    for (int j = i; j < Math.min(lines.size(), i + 3); j++) {
-                        if (lines.get(j).contains("<string>" + value + "</string>")) {
-                            line = j + 1;
-                            break;
-                        }
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            // the site stays without a line
-        }
+        // The text the bundle was read from, not the file again.
+        int line = kext.infoPlistLines()
+                .map(lines -> InfoPlistText.find(lines, List.of(personality, key), value).valueLine()).orElse(-1);
         return CodeSite.inPropertyList(infoPlist, "IOKitPersonalities." + personality + "." + key, line);
     }
 }

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.kextkit.harness.bundle.InfoPlistText;
 import org.kextkit.harness.check.Checks;
 import org.kextkit.harness.check.CodeSite;
 import org.kextkit.harness.check.Finding;
@@ -174,19 +175,8 @@ public final class KextAnalysis {
         if (text.isEmpty()) {
             return null; // a binary property list, or one that can't be read: no line to show
         }
-        List<String> lines = text.get();
-        String value = "<string>" + bundleId.replace("&", "&amp;").replace("<", "&lt;") + "</string>";
-        int keyLine = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.contains("<key>CFBundleIdentifier</key>")) {
-                keyLine = i;
-            }
-            if (keyLine >= 0 && line.contains(value)) {
-                return CodeSite.inPropertyList(infoPlist, "CFBundleIdentifier", i + 1);
-            }
-        }
-        return CodeSite.inPropertyList(infoPlist, "CFBundleIdentifier", keyLine < 0 ? -1 : keyLine + 1);
+        int line = InfoPlistText.find(text.get(), List.of("CFBundleIdentifier"), bundleId).bestLine();
+        return CodeSite.inPropertyList(infoPlist, "CFBundleIdentifier", line);
     }
 
     private static Optional<List<String>> readLines(java.nio.file.Path file) {
